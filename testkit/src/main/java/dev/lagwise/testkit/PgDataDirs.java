@@ -37,6 +37,8 @@ final class PgDataDirs {
           Map.entry("full_page_writes", "off"),
           Map.entry("wal_keep_size", "512MB"),
           Map.entry("wal_retrieve_retry_interval", "200ms"),
+          // a primary's shutdown waits for its replicas' confirmation; a hung one is dropped here
+          Map.entry("wal_sender_timeout", "10s"),
           Map.entry("huge_pages", "off"),
           Map.entry("jit", "off"),
           Map.entry("logging_collector", "off"),

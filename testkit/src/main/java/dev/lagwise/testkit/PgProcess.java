@@ -2,7 +2,6 @@ package dev.lagwise.testkit;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +60,12 @@ final class PgProcess {
 
   boolean isHung() {
     return hung;
+  }
+
+  /** The postmaster, while one was started; for tests that check nothing survives. */
+  java.util.Optional<ProcessHandle> handle() {
+    Process p = process;
+    return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.toHandle());
   }
 
   /**
@@ -275,9 +280,5 @@ final class PgProcess {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  static UncheckedIOException io(String what, IOException e) {
-    return new UncheckedIOException(what, e);
   }
 }

@@ -236,7 +236,11 @@ public final class PostgresCluster implements Cluster {
       }
       closed = true;
     }
-    // replicas first: a primary shutting down waits for its WAL senders to finish
+    // a hung replica would hold up the primary's shutdown, which waits for its WAL senders
+    for (Node n : nodes) {
+      ((PgNode) n).process().unhang();
+    }
+    // replicas first, so the primary has no WAL sender to wait for
     for (int i = nodes.size() - 1; i >= 0; i--) {
       PgProcess p = ((PgNode) nodes.get(i)).process();
       try {
