@@ -44,15 +44,22 @@ final class Archives {
 
   /** Returns {@code CACHE/name}, unpacking the tar.xz from {@code source} there if needed. */
   static synchronized Path unpackTarXzOnce(String name, Source source) {
-    Path target = CACHE.resolve(name);
+    Path cache = CACHE;
+    if (!Files.isDirectory(cache.resolve(name))
+        && Files.isDirectory(cache)
+        && !Files.isWritable(cache)) {
+      // another user's cache without this version: keep one of our own
+      cache = Path.of(CACHE + "-" + System.getProperty("user.name"));
+    }
+    Path target = cache.resolve(name);
     if (Files.isDirectory(target)) {
       return target;
     }
     Path tmp = null;
     try {
-      Files.createDirectories(CACHE);
-      setMode(CACHE, RWX_R_X);
-      tmp = Files.createTempDirectory(CACHE, name + ".tmp-");
+      Files.createDirectories(cache);
+      setMode(cache, RWX_R_X);
+      tmp = Files.createTempDirectory(cache, name + ".tmp-");
       setMode(tmp, RWX_R_X);
       try (InputStream in = source.open()) {
         untar(new XZCompressorInputStream(new BufferedInputStream(in)), tmp);
@@ -66,7 +73,7 @@ final class Archives {
     } catch (AtomicMoveNotSupportedException e) {
       throw new IllegalStateException("cannot rename " + tmp + " to " + target, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack " + name + " into " + CACHE, e);
+      throw new UncheckedIOException("cannot unpack " + name + " into " + cache, e);
     } finally {
       if (tmp != null) {
         deleteTree(tmp);

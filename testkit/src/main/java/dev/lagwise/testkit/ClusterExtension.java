@@ -171,8 +171,13 @@ public final class ClusterExtension
    */
   private record Assigned(Cluster cluster) {}
 
-  /** Root-store entry: JUnit closes it at the end of the run. */
-  private static final class SharedCluster implements AutoCloseable {
+  /**
+   * Root-store entry: JUnit closes it at the end of the run. JUnit 5.13+ closes AutoCloseable store
+   * values; older versions only CloseableResource ones, hence both (close is idempotent).
+   */
+  @SuppressWarnings("deprecation")
+  private static final class SharedCluster
+      implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     final Cluster cluster;
 
     SharedCluster(Cluster cluster) {
