@@ -1,0 +1,113 @@
+package dev.lagwise.routing;
+
+import java.util.Collection;
+
+/**
+ * An immutable set of lower-case names with an allocation-free lookup of a region of the SQL text.
+ * Keys are stored lower-case; a lookup folds ASCII upper case unless the region was quoted.
+ */
+final class NameTable {
+  private final String[] keys;
+  private final int[] values;
+  private final int mask;
+  private final int size;
+
+  NameTable(Collection<String> lowerCaseNames) {
+    this(lowerCaseNames.toArray(new String[0]), null);
+  }
+
+  /** {@code ids[i]} is returned for {@code names[i]}; with {@code ids == null}, {@code i}. */
+  NameTable(String[] names, int[] ids) {
+    int cap = Integer.highestOneBit(Math.max(4, names.length * 3)) << 1;
+    keys = new String[cap];
+    values = new int[cap];
+    mask = cap - 1;
+    int n = 0;
+    for (int i = 0; i < names.length; i++) {
+      String k = names[i];
+      int slot = hash(k, 0, k.length(), false) & mask;
+      while (keys[slot] != null && !keys[slot].equals(k)) {
+        slot = (slot + 1) & mask;
+      }
+      if (keys[slot] == null) {
+        n++;
+      }
+      keys[slot] = k;
+      values[slot] = ids == null ? i : ids[i];
+    }
+    size = n;
+  }
+
+  int size() {
+    return size;
+  }
+
+  static int fold(char c) {
+    return c >= 'A' && c <= 'Z' ? c | 32 : c;
+  }
+
+  static int hash(CharSequence s, int start, int end, boolean exact) {
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      h = 31 * h + (exact ? c : fold(c));
+    }
+    return h;
+  }
+
+  /** The value for the region {@code [start, end)} of {@code s}, or -1. */
+  int get(CharSequence s, int start, int end, boolean exact) {
+    int len = end - start;
+    int slot = hash(s, start, end, exact) & mask;
+    for (String k; (k = keys[slot]) != null; slot = (slot + 1) & mask) {
+      if (k.length() == len && regionEquals(k, s, start, exact)) {
+        return values[slot];
+      }
+    }
+    return -1;
+  }
+
+  boolean contains(CharSequence s, int start, int end, boolean exact) {
+    return get(s, start, end, exact) >= 0;
+  }
+
+  /** Looks up {@code qualifier.name} without building the string. */
+  boolean containsQualified(CharSequence s, int qs, int qe, int ns, int ne) {
+    int h = hash(s, qs, qe, false);
+    h = 31 * h + '.';
+    for (int i = ns; i < ne; i++) {
+      h = 31 * h + fold(s.charAt(i));
+    }
+    int qLen = qe - qs;
+    int len = qLen + 1 + ne - ns;
+    for (int slot = h & mask; keys[slot] != null; slot = (slot + 1) & mask) {
+      String k = keys[slot];
+      if (k.length() == len
+          && k.charAt(qLen) == '.'
+          && prefixEquals(k, 0, s, qs, qLen)
+          && prefixEquals(k, qLen + 1, s, ns, ne - ns)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean regionEquals(String k, CharSequence s, int start, boolean exact) {
+    for (int i = 0, n = k.length(); i < n; i++) {
+      char c = s.charAt(start + i);
+      if ((exact ? c : fold(c)) != k.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean prefixEquals(String k, int ko, CharSequence s, int start, int len) {
+    for (int i = 0; i < len; i++) {
+      if (fold(s.charAt(start + i)) != k.charAt(ko + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
