@@ -95,10 +95,12 @@ public final class PostgresCluster implements Cluster {
       }
       Path install = PgBinaries.install(v);
       PostgresCluster cluster;
+      PgOrphans.reclaim(Path.of(System.getProperty("java.io.tmpdir")));
       try {
-        Path dir = Files.createTempDirectory("lagwise-pg-");
+        Path dir = Files.createTempDirectory(PgOrphans.PREFIX);
         // the servers may run as nobody, who must be able to walk into the node directories
         Archives.setMode(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PgOrphans.markOwned(dir);
         cluster = new PostgresCluster(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a temporary directory", e);
