@@ -1,0 +1,124 @@
+package dev.lagwise;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every Lagwise connection property. Each is written {@code lagwise.<name>} in the URL query or in
+ * the {@link java.util.Properties} passed to the driver, and as the bean property {@code <name>} on
+ * {@link LagwiseDataSource}. Everything that does not start with {@code lagwise.} belongs to the
+ * vendor driver and is passed to it unchanged. {@code docs/configuration.md} is checked against
+ * this enum by a test.
+ */
+public enum LagwiseProperty {
+  LOAD_BALANCE(
+      "loadBalance",
+      Type.CHOICE,
+      "round-robin",
+      "How a read picks among eligible replicas. round-robin: each logical connection is given"
+          + " the next replica in turn and keeps it while it stays eligible (one replica connection"
+          + " per logical connection). least-in-flight: each read goes to the replica with the"
+          + " fewest statements running from this JVM (may open a connection to every replica).",
+      "round-robin",
+      "least-in-flight"),
+  MAX_LAG(
+      "maxLag",
+      Type.DURATION,
+      "2s",
+      "Bounded staleness: a plain read (no consistency token) may use a replica only if its lag is"
+          + " at most this. Parsed and validated now; enforced once the lag monitor measures lag"
+          + " (until then a replica is eligible when it is up and in recovery)."),
+  REPLICA_SAFE_FUNCTIONS(
+      "replicaSafeFunctions",
+      Type.LIST,
+      "",
+      "Comma-separated function names (optionally schema-qualified) that you declare free of side"
+          + " effects, so that a SELECT calling them may run on a replica. Built-in non-volatile"
+          + " functions are already known."),
+  CATALOG_FUNCTIONS(
+      "catalogFunctions",
+      Type.BOOLEAN,
+      "true",
+      "Ask the primary's catalog, once per cluster, for user functions declared STABLE or"
+          + " IMMUTABLE and treat calls to them as replica-safe."),
+  POLL_INTERVAL(
+      "pollInterval",
+      Type.DURATION,
+      "500ms",
+      "How often the cluster's monitor probes every host for its role and health (one small query"
+          + " per host per interval per JVM, not per connection)."),
+  PROBE_TIMEOUT(
+      "probeTimeout",
+      Type.DURATION,
+      "2s",
+      "Connect and socket timeout of the monitor's probes: a host that does not answer within it"
+          + " is taken out of routing.");
+
+  /** Value types, used for validation and for the documentation table. */
+  public enum Type {
+    BOOLEAN,
+    DURATION,
+    CHOICE,
+    LIST
+  }
+
+  /** The prefix that marks a property as Lagwise's own. */
+  public static final String PREFIX = "lagwise.";
+
+  private final String name;
+  private final Type type;
+  private final String defaultValue;
+  private final String description;
+  private final List<String> choices;
+
+  LagwiseProperty(
+      String name, Type type, String defaultValue, String description, String... choices) {
+    this.name = name;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.choices = List.of(choices);
+  }
+
+  /** The bean name, e.g. {@code maxLag}. */
+  public String beanName() {
+    return name;
+  }
+
+  /** The full key, e.g. {@code lagwise.maxLag}. */
+  public String key() {
+    return PREFIX + name;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Allowed values of a {@link Type#CHOICE} property; empty otherwise. */
+  public List<String> choices() {
+    return choices;
+  }
+
+  /** The property with this full key ({@code lagwise.maxLag}), or null. Case-sensitive. */
+  public static LagwiseProperty forKey(String key) {
+    for (LagwiseProperty p : values()) {
+      if (p.key().equals(key)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return key() + " (" + type.name().toLowerCase(Locale.ROOT) + ", default " + defaultValue + ")";
+  }
+}

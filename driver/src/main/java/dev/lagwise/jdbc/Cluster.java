@@ -1,0 +1,143 @@
+package dev.lagwise.jdbc;
+
+import dev.lagwise.monitor.ClusterMonitor;
+import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.routing.SqlClassifier;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
+ * knows each host's role, the classifier (with the cluster's safe functions), and the balancer's
+ * counters. Reference counted by {@link ClusterRegistry}; the monitor idles when unused.
+ */
+final class Cluster {
+
+  final ConnectionSpec spec;
+  final Driver vendor;
+  final ClusterMonitor monitor;
+  final SqlClassifier classifier;
+  final List<String> hostNames;
+
+  /** Next replica handed to a new logical connection under round-robin. */
+  private final AtomicInteger nextReplica = new AtomicInteger();
+
+  /** Statements running per host, from this JVM, for least-in-flight. */
+  final AtomicIntegerArray inFlight;
+
+  Cluster(ConnectionSpec spec) throws SQLException {
+    this.spec = spec;
+    this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
+    List<String> names = new ArrayList<>();
+    for (HostSpec h : spec.hosts) {
+      names.add(h.toString());
+    }
+    this.hostNames = List.copyOf(names);
+    this.inFlight = new AtomicIntegerArray(names.size());
+    Properties probe = probeProperties(spec);
+    this.monitor =
+        new ClusterMonitor(
+            spec.toString(),
+            hostNames,
+            spec.dialect.roleQuery,
+            node -> vendor.connect(spec.vendorUrl(spec.hosts.get(node)), probe),
+            spec.settings.pollInterval,
+            spec.settings.probeTimeout,
+            System::nanoTime);
+    monitor.acquire();
+    this.classifier = buildClassifier();
+    monitor.release();
+  }
+
+  private SqlClassifier buildClassifier() {
+    List<String> safe = new ArrayList<>(spec.settings.replicaSafeFunctions);
+    if (spec.settings.catalogFunctions && spec.dialect == Dialect.POSTGRESQL) {
+      safe.addAll(catalogFunctions());
+    }
+    SqlClassifier base = SqlClassifier.forDialect(spec.dialect.scheme);
+    return safe.isEmpty() ? base : base.withSafeFunctions(safe);
+  }
+
+  /**
+   * User functions the catalog declares STABLE or IMMUTABLE. Such a function may still write (the
+   * declaration is a promise the server does not check), which is why this can be switched off.
+   * Asked once; a function created later is unknown and its calls go to the primary.
+   */
+  private List<String> catalogFunctions() {
+    List<String> names = new ArrayList<>();
+    int node = monitor.snapshot().primary();
+    if (node < 0) {
+      return names;
+    }
+    try (Connection c =
+            vendor.connect(spec.vendorUrl(spec.hosts.get(node)), probeProperties(spec));
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON"
+                    + " n.oid = p.pronamespace WHERE p.provolatile IN ('s', 'i') AND n.nspname"
+                    + " NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE"
+                    + " 'pg_toast%'")) {
+      while (rs.next()) {
+        names.add(rs.getString(1) + "." + rs.getString(2));
+        names.add(rs.getString(2));
+      }
+    } catch (SQLException e) {
+      // Without the catalog, calls to user functions simply go to the primary.
+    }
+    return names;
+  }
+
+  /** The vendor properties plus short timeouts, so a hung host cannot hang the monitor. */
+  private static Properties probeProperties(ConnectionSpec spec) {
+    Properties p = new Properties();
+    p.putAll(spec.vendorProperties);
+    long millis = spec.settings.probeTimeout.toMillis();
+    if (spec.dialect == Dialect.POSTGRESQL) {
+      String seconds = Long.toString(Math.max(1, (millis + 999) / 1000));
+      p.setProperty("connectTimeout", seconds);
+      p.setProperty("socketTimeout", seconds);
+      p.setProperty("loginTimeout", seconds);
+      p.setProperty("ApplicationName", "lagwise-monitor");
+    } else {
+      p.setProperty("connectTimeout", Long.toString(millis));
+      p.setProperty("socketTimeout", Long.toString(millis));
+    }
+    return p;
+  }
+
+  ClusterSnapshot snapshot() {
+    return monitor.snapshot();
+  }
+
+  int nextReplicaTicket() {
+    return nextReplica.getAndIncrement() & Integer.MAX_VALUE;
+  }
+
+  void release() {
+    monitor.release();
+  }
+
+  /** "host:port: error" for every host, for the message when nothing is reachable. */
+  String describeNodes() {
+    ClusterSnapshot s = monitor.snapshot();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < hostNames.size(); i++) {
+      b.append(i > 0 ? "; " : "").append(hostNames.get(i)).append(' ').append(s.status(i));
+      if (s.error(i) != null) {
+        b.append(" (")
+            .append(Masking.scrub(s.error(i), spec.vendorProperties.getProperty("password")))
+            .append(')');
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,209 @@
+package dev.lagwise.jdbc;
+
+import dev.lagwise.LagwiseProperty;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A parsed {@code jdbc:lagwise:<vendor>://host[:port],.../database?params} URL plus the caller's
+ * {@link Properties}, split into Lagwise's settings and what goes to the vendor driver.
+ *
+ * <p>Precedence, as in PgJDBC: a parameter in the URL wins over the same key in {@code Properties}.
+ * Keys starting with {@code lagwise.} are Lagwise's and never reach the vendor driver; every other
+ * URL parameter is passed on byte for byte (not decoded and re-encoded), every other property is
+ * copied into a new {@code Properties}. The caller's object is never modified.
+ */
+final class ConnectionSpec {
+
+  static final String PREFIX = "jdbc:lagwise:";
+
+  final Dialect dialect;
+  final List<HostSpec> hosts;
+
+  /** The database path segment as written in the URL (still URL-encoded). */
+  final String rawDatabase;
+
+  /** The vendor's URL parameters, raw, joined with '&'; empty when none. */
+  final String vendorQuery;
+
+  final Properties vendorProperties;
+  final Settings settings;
+
+  private ConnectionSpec(
+      Dialect dialect,
+      List<HostSpec> hosts,
+      String rawDatabase,
+      String vendorQuery,
+      Properties vendorProperties,
+      Settings settings) {
+    this.dialect = dialect;
+    this.hosts = hosts;
+    this.rawDatabase = rawDatabase;
+    this.vendorQuery = vendorQuery;
+    this.vendorProperties = vendorProperties;
+    this.settings = settings;
+  }
+
+  static boolean accepts(String url) {
+    return url != null && url.startsWith(PREFIX);
+  }
+
+  static ConnectionSpec parse(String url, Properties info) throws SQLException {
+    if (!accepts(url)) {
+      throw new SQLException(
+          "Not a Lagwise URL: " + Masking.maskUrl(url), Errors.CONNECTION_FAILED);
+    }
+    String rest = url.substring(PREFIX.length());
+    Dialect dialect = null;
+    for (Dialect d : Dialect.values()) {
+      if (rest.startsWith(d.urlPrefix())) {
+        dialect = d;
+      }
+    }
+    if (dialect == null) {
+      throw malformed(url, "expected postgresql://, mysql:// or mariadb:// after jdbc:lagwise:");
+    }
+    rest = rest.substring(dialect.urlPrefix().length());
+    int query = rest.indexOf('?');
+    String beforeQuery = query < 0 ? rest : rest.substring(0, query);
+    int slash = beforeQuery.indexOf('/');
+    String authority = slash < 0 ? beforeQuery : beforeQuery.substring(0, slash);
+    String database = slash < 0 ? "" : beforeQuery.substring(slash + 1);
+    List<HostSpec> hosts = parseHosts(url, authority, dialect.defaultPort);
+
+    Map<String, String> lagwise = new HashMap<>();
+    StringBuilder vendorQuery = new StringBuilder();
+    if (query >= 0) {
+      for (String part : rest.substring(query + 1).split("&", -1)) {
+        if (part.isEmpty()) {
+          continue;
+        }
+        int eq = part.indexOf('=');
+        String key = decode(eq < 0 ? part : part.substring(0, eq));
+        if (key.startsWith(LagwiseProperty.PREFIX)) {
+          lagwise.put(key, eq < 0 ? "" : decode(part.substring(eq + 1)));
+        } else {
+          vendorQuery.append(vendorQuery.length() == 0 ? "" : "&").append(part);
+        }
+      }
+    }
+    Properties vendor = new Properties();
+    if (info != null) {
+      for (String key : info.stringPropertyNames()) {
+        String value = info.getProperty(key);
+        if (key.startsWith(LagwiseProperty.PREFIX)) {
+          lagwise.putIfAbsent(key, value);
+        } else {
+          vendor.setProperty(key, value);
+        }
+      }
+    }
+    return new ConnectionSpec(
+        dialect, hosts, database, vendorQuery.toString(), vendor, Settings.parse(lagwise));
+  }
+
+  private static List<HostSpec> parseHosts(String url, String authority, int defaultPort)
+      throws SQLException {
+    if (authority.isEmpty()) {
+      throw malformed(url, "no hosts: write at least one host, e.g. //db1:5432,db2:5432/shop");
+    }
+    List<HostSpec> hosts = new ArrayList<>();
+    for (String part : authority.split(",", -1)) {
+      if (part.isEmpty()) {
+        throw malformed(url, "empty host in the host list '" + authority + "'");
+      }
+      String host = part;
+      String port = null;
+      if (part.startsWith("[")) {
+        int close = part.indexOf(']');
+        if (close < 0) {
+          throw malformed(url, "unterminated IPv6 literal '" + part + "'");
+        }
+        host = part.substring(0, close + 1);
+        if (close + 1 < part.length()) {
+          if (part.charAt(close + 1) != ':') {
+            throw malformed(url, "unexpected text after IPv6 literal in '" + part + "'");
+          }
+          port = part.substring(close + 2);
+        }
+      } else {
+        int colon = part.lastIndexOf(':');
+        if (colon >= 0) {
+          host = part.substring(0, colon);
+          port = part.substring(colon + 1);
+        }
+      }
+      if (host.isEmpty()) {
+        throw malformed(url, "empty host name in '" + part + "'");
+      }
+      hosts.add(new HostSpec(host, port == null ? defaultPort : parsePort(url, port)));
+    }
+    return List.copyOf(hosts);
+  }
+
+  private static int parsePort(String url, String port) throws SQLException {
+    int value = -1;
+    if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      value = Integer.parseInt(port);
+    }
+    if (value < 1 || value > 65535) {
+      throw malformed(url, "invalid port '" + port + "' (expected 1-65535)");
+    }
+    return value;
+  }
+
+  private static String decode(String s) throws SQLException {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw Errors.invalid("Invalid percent-encoding in URL parameter '" + s + "'");
+    }
+  }
+
+  private static SQLException malformed(String url, String problem) {
+    return new SQLException(
+        "Malformed Lagwise URL " + Masking.maskUrl(url) + ": " + problem, Errors.CONNECTION_FAILED);
+  }
+
+  /** The vendor URL for one host: the same URL with the Lagwise prefix and parameters removed. */
+  String vendorUrl(HostSpec host) {
+    String base = "jdbc:" + dialect.scheme + "://" + host + "/" + rawDatabase;
+    return vendorQuery.isEmpty() ? base : base + "?" + vendorQuery;
+  }
+
+  /** The user name from the properties or the URL, for the cluster key; may be empty. */
+  String user() throws SQLException {
+    String user = vendorProperties.getProperty("user");
+    if (user == null) {
+      for (String part : vendorQuery.split("&")) {
+        if (part.startsWith("user=")) {
+          user = decode(part.substring(5));
+        }
+      }
+    }
+    return user == null ? "" : user;
+  }
+
+  /** Identifies the cluster: same dialect, same set of hosts in any order, same database, user. */
+  String clusterKey() throws SQLException {
+    List<String> names = new ArrayList<>();
+    for (HostSpec h : hosts) {
+      names.add(h.toString().toLowerCase(Locale.ROOT));
+    }
+    names.sort(null);
+    return dialect.scheme + "://" + String.join(",", names) + "/" + rawDatabase + "?user=" + user();
+  }
+
+  @Override
+  public String toString() {
+    return Masking.maskUrl(
+        PREFIX + dialect.urlPrefix() + hosts.toString().replace(" ", "") + "/" + rawDatabase);
+  }
+}

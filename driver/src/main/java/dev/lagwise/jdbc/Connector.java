@@ -1,0 +1,53 @@
+package dev.lagwise.jdbc;
+
+import dev.lagwise.LagwiseProperty;
+import java.sql.Connection;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The one public entry point of the implementation package, used by {@code dev.lagwise.Driver} and
+ * {@code LagwiseDataSource}. Not an API: it may change in any release.
+ */
+public final class Connector {
+
+  private Connector() {}
+
+  public static boolean accepts(String url) {
+    return ConnectionSpec.accepts(url);
+  }
+
+  public static Connection connect(String url, Properties info) throws SQLException {
+    ConnectionSpec spec = ConnectionSpec.parse(url, info);
+    Cluster cluster = ClusterRegistry.acquire(spec);
+    return new LogicalConnection(cluster, spec);
+  }
+
+  public static String maskUrl(String url) {
+    return Masking.maskUrl(url);
+  }
+
+  /** Lagwise's properties, then the vendor driver's for the first host's real URL. */
+  public static DriverPropertyInfo[] propertyInfo(String url, Properties info) throws SQLException {
+    ConnectionSpec spec = ConnectionSpec.parse(url, info);
+    List<DriverPropertyInfo> out = new ArrayList<>();
+    for (LagwiseProperty p : LagwiseProperty.values()) {
+      String value = info == null ? null : info.getProperty(p.key());
+      DriverPropertyInfo d = new DriverPropertyInfo(p.key(), value);
+      d.description = p.description() + " Default: " + p.defaultValue() + ".";
+      d.required = false;
+      if (!p.choices().isEmpty()) {
+        d.choices = p.choices().toArray(new String[0]);
+      }
+      out.add(d);
+    }
+    String vendorUrl = spec.vendorUrl(spec.hosts.get(0));
+    java.sql.Driver vendor = VendorDrivers.find(vendorUrl);
+    Collections.addAll(out, vendor.getPropertyInfo(vendorUrl, spec.vendorProperties));
+    return out.toArray(new DriverPropertyInfo[0]);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.lagwise.jdbc;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/** SQLState classes used by Lagwise, in one place so messages stay consistent. */
+final class Errors {
+
+  /** Invalid parameter value: a bad URL parameter or property. */
+  static final String INVALID_PARAMETER = "22023";
+
+  /** The client could not establish a connection (malformed URL, no host reachable). */
+  static final String CONNECTION_FAILED = "08001";
+
+  /** The connection is gone or was never there. */
+  static final String CONNECTION_DOES_NOT_EXIST = "08003";
+
+  static final String FEATURE_NOT_SUPPORTED = "0A000";
+
+  /** Read-only SQL transaction: what a replica answers to a write. */
+  static final String READ_ONLY_TRANSACTION = "25006";
+
+  private Errors() {}
+
+  static SQLException invalid(String message) {
+    return new SQLException(message, INVALID_PARAMETER);
+  }
+
+  static SQLException closed(String what) {
+    return new SQLException(what + " is closed", CONNECTION_DOES_NOT_EXIST);
+  }
+
+  static SQLTransientConnectionException unavailable(String message, Throwable cause) {
+    return new SQLTransientConnectionException(message, CONNECTION_FAILED, cause);
+  }
+
+  /** True for SQLState class 08 (connection exception) and for I/O-looking failures without one. */
+  static boolean isConnectionError(SQLException e) {
+    String state = e.getSQLState();
+    return (state != null && state.startsWith("08"))
+        || e instanceof java.sql.SQLRecoverableException
+        || e instanceof java.sql.SQLTransientConnectionException
+        || e instanceof java.sql.SQLNonTransientConnectionException;
+  }
+}

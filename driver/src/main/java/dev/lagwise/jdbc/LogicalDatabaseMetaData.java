@@ -1,0 +1,31 @@
+package dev.lagwise.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+/** The vendor's metadata, from whichever host was open; {@link #getConnection} is Lagwise's. */
+final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
+
+  private final LogicalConnection connection;
+
+  LogicalDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
+    super(delegate);
+    this.connection = connection;
+  }
+
+  @Override
+  public Connection getConnection() {
+    return connection;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || delegate.isWrapperFor(iface);
+  }
+}

@@ -1,0 +1,233 @@
+package dev.lagwise.monitor;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One per cluster per JVM: discovers every host's role and health and publishes them as a {@link
+ * ClusterSnapshot}.
+ *
+ * <p>Invariants: the snapshot is replaced, never mutated, and routing reads it with one volatile
+ * read; each host is probed by its own daemon thread on its own connection, so a hung host delays
+ * nobody else; the threads run only while at least one logical connection holds the monitor ({@link
+ * #acquire()} / {@link #release()}), so an unused cluster sends no queries. The first {@code
+ * acquire} of an idle monitor whose snapshot is stale waits for one probe round, so a new
+ * connection can route from its first statement.
+ */
+public final class ClusterMonitor implements AutoCloseable {
+
+  private final String name;
+  private final List<String> hostNames;
+  private final String roleQuery;
+  private final NodeConnector connector;
+  private final long pollNanos;
+  private final long probeTimeoutNanos;
+  private final LongSupplier ticker;
+
+  private volatile ClusterSnapshot snapshot;
+  private int users;
+  private Prober[] probers;
+
+  /**
+   * @param hostNames one display name per host ({@code host:port}), in URL order
+   * @param roleQuery a query returning one boolean: true on a replica
+   */
+  public ClusterMonitor(
+      String name,
+      List<String> hostNames,
+      String roleQuery,
+      NodeConnector connector,
+      Duration pollInterval,
+      Duration probeTimeout,
+      LongSupplier ticker) {
+    this.name = name;
+    this.hostNames = List.copyOf(hostNames);
+    this.roleQuery = roleQuery;
+    this.connector = connector;
+    this.pollNanos = pollInterval.toNanos();
+    this.probeTimeoutNanos = probeTimeout.toNanos();
+    this.ticker = ticker;
+    // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
+    this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
+  }
+
+  /** The current view; one volatile read. */
+  public ClusterSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public List<String> hostNames() {
+    return hostNames;
+  }
+
+  /** Starts probing if idle; the first call waits for one probe round (bounded by the timeout). */
+  public void acquire() {
+    CountDownLatch firstRound = null;
+    synchronized (this) {
+      if (users++ == 0) {
+        firstRound = new CountDownLatch(hostNames.size());
+        probers = new Prober[hostNames.size()];
+        for (int i = 0; i < probers.length; i++) {
+          probers[i] = new Prober(i, firstRound);
+          probers[i].start();
+        }
+      }
+    }
+    if (firstRound != null && !isFresh()) {
+      try {
+        firstRound.await(2 * probeTimeoutNanos + pollNanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Stops the probe threads when the last user is gone. */
+  public void release() {
+    Prober[] stopping = null;
+    synchronized (this) {
+      if (users > 0 && --users == 0) {
+        stopping = probers;
+        probers = null;
+      }
+    }
+    if (stopping != null) {
+      for (Prober p : stopping) {
+        p.shutdown();
+      }
+    }
+  }
+
+  /** Number of logical connections holding the monitor; for tests and statistics. */
+  public synchronized int users() {
+    return users;
+  }
+
+  /** True when every host has been probed and no replica status has gone stale. */
+  private boolean isFresh() {
+    long now = ticker.getAsLong();
+    ClusterSnapshot s = snapshot;
+    for (int i = 0; i < s.size(); i++) {
+      NodeStatus status = s.status(i);
+      if (status == NodeStatus.UNKNOWN
+          || (status == NodeStatus.REPLICA && !s.isUsableReplica(i, now))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A statement on {@code node} failed with a connection error: take it out of routing now and
+   * probe it again at once instead of waiting for the next interval.
+   */
+  public void reportFailure(int node, String error) {
+    publish(node, NodeStatus.DOWN, error);
+    Prober[] p;
+    synchronized (this) {
+      p = probers;
+    }
+    if (p != null) {
+      p[node].interrupt();
+    }
+  }
+
+  private synchronized void publish(int node, NodeStatus status, String error) {
+    snapshot = snapshot.with(node, status, ticker.getAsLong(), error);
+  }
+
+  /** Probes one host on the calling thread; used by the probe threads and by tests. */
+  NodeStatus probeOnce(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(roleQuery)) {
+      rs.next();
+      return rs.getBoolean(1) ? NodeStatus.REPLICA : NodeStatus.PRIMARY;
+    }
+  }
+
+  @Override
+  public void close() {
+    Prober[] stopping;
+    synchronized (this) {
+      stopping = probers;
+      probers = null;
+      users = 0;
+    }
+    if (stopping != null) {
+      for (Prober p : stopping) {
+        p.shutdown();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterMonitor[" + name + " " + snapshot + "]";
+  }
+
+  /** The daemon thread that probes one host every poll interval on its own connection. */
+  private final class Prober extends Thread {
+    private final int node;
+    private final CountDownLatch firstRound;
+    private volatile boolean running = true;
+    private Connection connection;
+
+    Prober(int node, CountDownLatch firstRound) {
+      super("lagwise-monitor-" + hostNames.get(node));
+      setDaemon(true);
+      this.node = node;
+      this.firstRound = firstRound;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        probe();
+        firstRound.countDown();
+        try {
+          TimeUnit.NANOSECONDS.sleep(pollNanos);
+        } catch (InterruptedException e) {
+          // Woken early: a failure was reported, or we are shutting down.
+        }
+      }
+      closeConnection();
+    }
+
+    private void probe() {
+      try {
+        if (connection == null) {
+          connection = connector.connect(node);
+        }
+        publish(node, probeOnce(connection), null);
+      } catch (SQLException | RuntimeException e) {
+        closeConnection();
+        if (running) {
+          publish(node, NodeStatus.DOWN, String.valueOf(e.getMessage()));
+        }
+      }
+    }
+
+    private void closeConnection() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // The probe connection is disposable.
+        }
+        connection = null;
+      }
+    }
+
+    void shutdown() {
+      running = false;
+      interrupt();
+    }
+  }
+}
