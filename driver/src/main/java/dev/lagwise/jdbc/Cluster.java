@@ -2,6 +2,7 @@ package dev.lagwise.jdbc;
 
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.SqlClassifier;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -52,9 +53,9 @@ final class Cluster {
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
+    // The creator's reference: the first probe round runs now, before any statement.
     monitor.acquire();
     this.classifier = buildClassifier();
-    monitor.release();
   }
 
   private SqlClassifier buildClassifier() {
@@ -120,6 +121,17 @@ final class Cluster {
 
   int nextReplicaTicket() {
     return nextReplica.getAndIncrement() & Integer.MAX_VALUE;
+  }
+
+  /** True when the last probe of some host found it answering as primary or replica. */
+  boolean anyNodeUp() {
+    ClusterSnapshot s = monitor.snapshot();
+    for (int i = 0; i < s.size(); i++) {
+      if (s.status(i) == NodeStatus.PRIMARY || s.status(i) == NodeStatus.REPLICA) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void release() {

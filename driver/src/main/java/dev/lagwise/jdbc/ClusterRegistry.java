@@ -22,8 +22,10 @@ final class ClusterRegistry {
       synchronized (ClusterRegistry.class) {
         cluster = CLUSTERS.get(key);
         if (cluster == null) {
+          // Created with its monitor acquired for this caller.
           cluster = new Cluster(spec);
           CLUSTERS.put(key, cluster);
+          return cluster;
         }
       }
     }

@@ -24,6 +24,11 @@ public final class Connector {
   public static Connection connect(String url, Properties info) throws SQLException {
     ConnectionSpec spec = ConnectionSpec.parse(url, info);
     Cluster cluster = ClusterRegistry.acquire(spec);
+    if (!cluster.anyNodeUp()) {
+      cluster.release();
+      throw Errors.unavailable(
+          "No host of " + spec + " is reachable: " + cluster.describeNodes(), null);
+    }
     return new LogicalConnection(cluster, spec);
   }
 

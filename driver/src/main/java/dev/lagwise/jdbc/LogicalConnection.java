@@ -779,14 +779,7 @@ final class LogicalConnection implements LagwiseConnection {
         dropPhysical(i);
       }
     }
-    ClusterSnapshot s = cluster.snapshot();
-    for (int i = 0; i < s.size(); i++) {
-      if (s.status(i) == dev.lagwise.monitor.NodeStatus.PRIMARY
-          || s.status(i) == dev.lagwise.monitor.NodeStatus.REPLICA) {
-        return true;
-      }
-    }
-    return false;
+    return cluster.anyNodeUp();
   }
 
   @Override
