@@ -1,0 +1,248 @@
+package dev.lagwise.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A MariaDB primary with GTID replicas, each its own mariadbd on a free loopback port.
+ *
+ * <pre>{@code
+ * try (MariaDbCluster cluster = MariaDbCluster.builder().replicas(2).start()) {
+ *   try (Connection c = cluster.primary().connect()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Users are local to each node (created by an init file with the binary log off), so nothing but
+ * application data goes through replication; the {@code test} database is created on the primary
+ * and replicated. Replicas run with {@code read_only=1}. After {@link Node#promote()} the promoted
+ * node is {@link #primary()}; the other replicas keep replicating from the old primary, which keeps
+ * accepting writes, and {@link #reset()} returns false.
+ */
+public final class MariaDbCluster implements Cluster {
+
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration CAUGHT_UP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path dir;
+  private final List<MariaDbNode> nodes = new ArrayList<>();
+  private volatile MariaDbNode primary;
+  private volatile boolean promoted;
+  private boolean closed;
+
+  private MariaDbCluster(Path dir) {
+    this.dir = dir;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** How many replicas, then {@link #start()}. */
+  public static final class Builder {
+    private int replicas = 1;
+    private IntSupplier ports = Processes::freePort;
+    private List<String> serverArgs = List.of();
+
+    private Builder() {}
+
+    public Builder replicas(int replicas) {
+      if (replicas < 0) {
+        throw new IllegalArgumentException("replicas must be >= 0, got " + replicas);
+      }
+      this.replicas = replicas;
+      return this;
+    }
+
+    /** Where ports come from; tests hand out a taken one to check the retry. */
+    Builder ports(IntSupplier ports) {
+      this.ports = ports;
+      return this;
+    }
+
+    /** Extra mariadbd options for every node, after testkit's own. */
+    Builder serverArgs(String... args) {
+      this.serverArgs = List.of(args);
+      return this;
+    }
+
+    /** Starts every node and waits until replication works; on failure leaves nothing behind. */
+    public MariaDbCluster start() {
+      MariaDbBinaries binaries = MariaDbBinaries.get();
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("lagwise-mariadb-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory", e);
+      }
+      MariaDbCluster cluster = new MariaDbCluster(dir);
+      Cleanup.register(cluster);
+      try {
+        cluster.boot(binaries, replicas, ports, serverArgs);
+        return cluster;
+      } catch (RuntimeException | Error e) {
+        cluster.close();
+        throw e;
+      }
+    }
+  }
+
+  private void boot(
+      MariaDbBinaries binaries, int replicaCount, IntSupplier ports, List<String> serverArgs) {
+    Path template = dir.resolve("template");
+    MariaDbInstall.installDb(binaries, template, INSTALL_TIMEOUT);
+    for (int i = 0; i <= replicaCount; i++) {
+      String name = i == 0 ? "primary" : "replica" + i;
+      Path nodeDir = dir.resolve(name);
+      MariaDbInstall.prepareNode(template, nodeDir, user(), password());
+      MariaDbServer server = new MariaDbServer(binaries, nodeDir, i + 1, serverArgs);
+      synchronized (this) {
+        nodes.add(new MariaDbNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, server, this));
+      }
+    }
+    MariaDbInstall.deleteTemplate(template);
+    primary = nodes.get(0);
+    for (MariaDbNode n : nodes) {
+      n.server().firstStart(ports, n.role() == Role.REPLICA);
+    }
+    for (MariaDbNode n : nodes) {
+      if (n != primary) {
+        n.replicateFrom(primary);
+      }
+    }
+    try {
+      MariaDbSql.exec(primary.port(), "CREATE DATABASE " + database());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + database(), e);
+    }
+    awaitReplicasCaughtUp(CAUGHT_UP_TIMEOUT);
+  }
+
+  @Override
+  public Engine engine() {
+    return Engine.MARIADB;
+  }
+
+  @Override
+  public synchronized List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  @Override
+  public Node primary() {
+    return primary;
+  }
+
+  @Override
+  public synchronized List<Node> replicas() {
+    return nodes.stream().filter(n -> n.role() == Role.REPLICA).collect(Collectors.toList());
+  }
+
+  @Override
+  public String database() {
+    return "test";
+  }
+
+  @Override
+  public String user() {
+    return MariaDbSql.USER;
+  }
+
+  @Override
+  public String password() {
+    return MariaDbSql.PASSWORD;
+  }
+
+  @Override
+  public synchronized String hostList() {
+    return nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+  }
+
+  @Override
+  public String lagwiseUrl() {
+    return "jdbc:lagwise:mariadb://" + hostList() + "/" + database();
+  }
+
+  /** The directory holding every node's files; gone after {@link #close()}. */
+  Path directory() {
+    return dir;
+  }
+
+  // Not synchronized: called with the node's lock held, and reset() takes the locks the other way.
+  void promoted(MariaDbNode node) {
+    primary = node;
+    promoted = true;
+  }
+
+  @Override
+  public void awaitReplicasCaughtUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Node n : replicas()) {
+      MariaDbNode r = (MariaDbNode) n;
+      if (r.isRunning() && !r.isHung() && !r.isPaused()) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        r.awaitCaughtUp(Duration.ofNanos(left));
+      }
+    }
+  }
+
+  @Override
+  public synchronized boolean reset() {
+    if (closed || promoted) {
+      return false;
+    }
+    for (MariaDbNode n : nodes) {
+      n.unhang();
+      if (!n.isRunning()) {
+        n.start();
+      }
+    }
+    for (MariaDbNode n : nodes) {
+      if (n.role() == Role.REPLICA) {
+        if (n.delaySeconds() != 0) {
+          n.setApplyDelay(Duration.ZERO);
+        }
+        n.startReplication(); // also restarts replication threads that stopped on an error
+      }
+    }
+    awaitReplicasCaughtUp(CAUGHT_UP_TIMEOUT);
+    return true;
+  }
+
+  @Override
+  public void close() {
+    List<MariaDbNode> toStop;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toStop = List.copyOf(nodes);
+    }
+    // SIGTERM to all first, then wait: the servers shut down in parallel.
+    for (MariaDbNode n : toStop) {
+      synchronized (n) {
+        n.server().beginStop();
+      }
+    }
+    for (MariaDbNode n : toStop) {
+      synchronized (n) {
+        n.server().awaitStopped();
+      }
+    }
+    MariaDbFiles.deleteTree(dir);
+    Cleanup.unregister(this);
+  }
+
+  @Override
+  public String toString() {
+    return "MariaDbCluster" + nodes();
+  }
+}
