@@ -71,6 +71,8 @@ final class PgDataDirs {
                 "UTF8",
                 "--locale=C",
                 "--no-sync",
+                // 1 MB WAL segments instead of 16: each replica copy is 15 MB smaller
+                "--wal-segsize=1",
                 "--no-instructions"));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)

@@ -22,6 +22,30 @@ final class PgOrphans {
 
   private PgOrphans() {}
 
+  /**
+   * Where cluster directories go: system property {@code lagwise.testkit.dir} if set, else {@code
+   * /dev/shm} when it is large (initdb, the replica copies and WAL writes are several times faster
+   * in memory than on a busy disk; a container's default 64 MB is too small), else {@code
+   * java.io.tmpdir}.
+   */
+  static Path parentDir() {
+    String configured = System.getProperty("lagwise.testkit.dir");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    Path shm = Path.of("/dev/shm");
+    try {
+      if (Files.isDirectory(shm)
+          && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() >= 2L << 30) {
+        return shm;
+      }
+    } catch (IOException e) {
+      // fall through to the temporary directory
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   static void markOwned(Path clusterDir) throws IOException {
     ProcessHandle me = ProcessHandle.current();
     Files.writeString(

@@ -95,9 +95,10 @@ public final class PostgresCluster implements Cluster {
       }
       Path install = PgBinaries.install(v);
       PostgresCluster cluster;
-      PgOrphans.reclaim(Path.of(System.getProperty("java.io.tmpdir")));
+      Path parent = PgOrphans.parentDir();
+      PgOrphans.reclaim(parent);
       try {
-        Path dir = Files.createTempDirectory(PgOrphans.PREFIX);
+        Path dir = Files.createTempDirectory(parent, PgOrphans.PREFIX);
         // the servers may run as nobody, who must be able to walk into the node directories
         Archives.setMode(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         PgOrphans.markOwned(dir);
