@@ -25,6 +25,10 @@ public final class Connector {
     ConnectionSpec spec = ConnectionSpec.parse(url, info);
     Cluster cluster = ClusterRegistry.acquire(spec);
     if (!cluster.anyNodeUp()) {
+      // What we know may be old news (hosts restarted since): ask every host once more.
+      cluster.monitor.probeNow();
+    }
+    if (!cluster.anyNodeUp()) {
       cluster.release();
       throw Errors.unavailable(
           "No host of " + spec + " is reachable: " + cluster.describeNodes(), null);

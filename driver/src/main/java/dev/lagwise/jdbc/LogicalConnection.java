@@ -178,7 +178,8 @@ final class LogicalConnection implements LagwiseConnection {
     } catch (SQLException e) {
       String message = Masking.scrub(e.getMessage(), spec.vendorProperties.getProperty("password"));
       cluster.monitor.reportFailure(node, message);
-      throw Errors.unavailable("Cannot connect to " + host + ": " + message, e);
+      throw Errors.unavailable(
+          "Cannot connect to " + host + ": " + message + "; hosts: " + cluster.describeNodes(), e);
     }
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -67,24 +67,61 @@ public final class ClusterMonitor implements AutoCloseable {
     return hostNames;
   }
 
-  /** Starts probing if idle; the first call waits for one probe round (bounded by the timeout). */
+  /**
+   * Starts probing if idle. When the snapshot is not fresh (first use, or idle past its deadline)
+   * waits for one probe round, bounded by the probe timeout, so routing starts from facts.
+   */
   public void acquire() {
-    CountDownLatch firstRound = null;
+    long now = ticker.getAsLong();
     synchronized (this) {
       if (users++ == 0) {
-        firstRound = new CountDownLatch(hostNames.size());
         probers = new Prober[hostNames.size()];
         for (int i = 0; i < probers.length; i++) {
-          probers[i] = new Prober(i, firstRound);
+          probers[i] = new Prober(i);
           probers[i].start();
         }
       }
     }
-    if (firstRound != null && !isFresh()) {
+    if (!snapshot.isFresh(now)) {
+      awaitRoundSince(now);
+    }
+  }
+
+  /**
+   * Probes every host now (waking the probe threads) and waits until each has answered or failed,
+   * bounded by twice the probe timeout. Used when the snapshot says nothing is reachable, which may
+   * be old news.
+   */
+  public void probeNow() {
+    long now = ticker.getAsLong();
+    wakeProbers();
+    awaitRoundSince(now);
+  }
+
+  private void wakeProbers() {
+    Prober[] p;
+    synchronized (this) {
+      p = probers;
+    }
+    if (p != null) {
+      for (Prober prober : p) {
+        LockSupport.unpark(prober);
+      }
+    }
+  }
+
+  private synchronized void awaitRoundSince(long sinceNanos) {
+    long deadline = System.nanoTime() + 2 * probeTimeoutNanos + pollNanos;
+    while (!snapshot.allProbedSince(sinceNanos) && probers != null) {
+      long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (waitMillis <= 0) {
+        return;
+      }
       try {
-        firstRound.await(2 * probeTimeoutNanos + pollNanos, TimeUnit.NANOSECONDS);
+        wait(waitMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -110,20 +147,6 @@ public final class ClusterMonitor implements AutoCloseable {
     return users;
   }
 
-  /** True when every host has been probed and no replica status has gone stale. */
-  private boolean isFresh() {
-    long now = ticker.getAsLong();
-    ClusterSnapshot s = snapshot;
-    for (int i = 0; i < s.size(); i++) {
-      NodeStatus status = s.status(i);
-      if (status == NodeStatus.UNKNOWN
-          || (status == NodeStatus.REPLICA && !s.isUsableReplica(i, now))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * A statement on {@code node} failed with a connection error: take it out of routing now and
    * probe it again at once instead of waiting for the next interval.
@@ -135,12 +158,13 @@ public final class ClusterMonitor implements AutoCloseable {
       p = probers;
     }
     if (p != null) {
-      p[node].interrupt();
+      LockSupport.unpark(p[node]);
     }
   }
 
   private synchronized void publish(int node, NodeStatus status, String error) {
     snapshot = snapshot.with(node, status, ticker.getAsLong(), error);
+    notifyAll();
   }
 
   /** Probes one host on the calling thread; used by the probe threads and by tests. */
@@ -175,27 +199,22 @@ public final class ClusterMonitor implements AutoCloseable {
   /** The daemon thread that probes one host every poll interval on its own connection. */
   private final class Prober extends Thread {
     private final int node;
-    private final CountDownLatch firstRound;
     private volatile boolean running = true;
     private Connection connection;
 
-    Prober(int node, CountDownLatch firstRound) {
+    Prober(int node) {
       super("lagwise-monitor-" + hostNames.get(node));
       setDaemon(true);
       this.node = node;
-      this.firstRound = firstRound;
     }
 
     @Override
     public void run() {
       while (running) {
         probe();
-        firstRound.countDown();
-        try {
-          TimeUnit.NANOSECONDS.sleep(pollNanos);
-        } catch (InterruptedException e) {
-          // Woken early: a failure was reported, or we are shutting down.
-        }
+        // Not sleep + interrupt: an interrupt would abort a probe's connect in the vendor driver.
+        // unpark() wakes the thread early (a failure was reported, or shutdown).
+        LockSupport.parkNanos(this, pollNanos);
       }
       closeConnection();
     }
@@ -227,7 +246,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
     void shutdown() {
       running = false;
-      interrupt();
+      LockSupport.unpark(this);
     }
   }
 }

@@ -39,6 +39,26 @@ public final class ClusterSnapshot {
     return new ClusterSnapshot(s, t, e, staleAfterNanos);
   }
 
+  /** True when every host has been probed within the deadline: nothing here is a guess. */
+  public boolean isFresh(long nowNanos) {
+    for (int i = 0; i < status.length; i++) {
+      if (status[i] == NodeStatus.UNKNOWN || nowNanos - probedAtNanos[i] > staleAfterNanos) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when every host has been probed at or after {@code sinceNanos}. */
+  boolean allProbedSince(long sinceNanos) {
+    for (int i = 0; i < status.length; i++) {
+      if (status[i] == NodeStatus.UNKNOWN || probedAtNanos[i] - sinceNanos < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public int size() {
     return status.length;
   }
