@@ -141,7 +141,10 @@ final class Analyzer {
   int body(int mode, int t, int depth, int headKw) {
     finding = NONE;
     findingReason = null;
+    // Bit d: depth d is inside a WITH list, where "name (" is a CTE column list, not a call.
     long withMask = headKw == Keywords.WITH && depth < 64 ? 1L << depth : 0;
+    // Bit d: the parenthesis at depth d is OPERATOR(...), whose ")" ends no expression.
+    long operatorMask = 0;
     int prevTok = WORD;
     int prevKw = headKw;
     boolean intoPending = false;
@@ -175,12 +178,15 @@ final class Analyzer {
           if (!notCall && !withList) {
             call(mode, nStart, nEnd, nKw, nQuoted, nEscaped, qualified, qStart, qEnd, qEscaped);
           }
+          if (!qualified && !nQuoted && depth < 63 && isOperatorWord(nStart, nEnd)) {
+            operatorMask |= 1L << (depth + 1);
+          }
         } else if (mode == READ_MODE && !qualified && nKw >= 0) {
           readKeyword(nKw, prevKw, depth);
         }
         if (!qualified && nKw >= 0) {
-          if (nKw == Keywords.WITH && depth < 64) {
-            withMask |= 1L << depth;
+          if (nKw == Keywords.WITH && depth < 64 && prevTok == LPAREN) {
+            withMask |= 1L << depth; // WITH starting a subquery, not WITH ORDINALITY / TIME ZONE
           } else if (isMainVerb(nKw) && depth < 64) {
             withMask &= ~(1L << depth);
           } else if (nKw == Keywords.INTO
@@ -232,13 +238,25 @@ final class Analyzer {
           }
           continue;
         }
-        case LPAREN -> depth++;
+        case LPAREN -> {
+          if (prevTok == RPAREN && depth < 64) {
+            withMask &= ~(1L << depth); // "WITH ... ) (SELECT": the main query has begun
+          }
+          depth++;
+        }
         case RPAREN -> {
           if (depth > 0) {
+            boolean operator = depth < 64 && (operatorMask & (1L << depth)) != 0;
             if (depth < 64) {
               withMask &= ~(1L << depth);
+              operatorMask &= ~(1L << depth);
             }
             depth--;
+            if (operator) {
+              prevTok = Lexer.OP; // OPERATOR(schema.+) is an operator: an operand follows
+              prevKw = -1;
+              continue;
+            }
           }
         }
         case COMMA -> {
@@ -262,6 +280,10 @@ final class Analyzer {
       prevTok = t;
       prevKw = -1;
     }
+  }
+
+  private boolean isOperatorWord(int s, int e) {
+    return !mysql && e - s == 8 && sql.regionMatches(true, s, "operator", 0, 8);
   }
 
   private boolean isWord(String lower) {

@@ -129,9 +129,22 @@ final class Heads {
       return other(a, WRITE, "unrecognized statement", t);
     }
     t = a.body(READ_MODE, a.lx.next(), depth, k);
-    a.readResult(why != null ? why : "read: " + Keywords.upper(k));
+    a.readResult(why != null ? why : readReason(k));
     return t;
   }
+
+  private static String readReason(int k) {
+    if (k == Keywords.SELECT) {
+      return "read: SELECT";
+    } else if (k == Keywords.WITH) {
+      return "read: WITH";
+    } else if (k == Keywords.VALUES) {
+      return "read: VALUES";
+    }
+    return "read: TABLE";
+  }
+
+  private static final String[] EXPLAIN_OPTIONS = {"verbose", "extended", "partitions"};
 
   private static int explain(Analyzer a) {
     Lexer lx = a.lx;
@@ -188,7 +201,7 @@ final class Heads {
   }
 
   private static boolean isExplainOption(Analyzer a) {
-    for (String o : new String[] {"verbose", "extended", "partitions"}) {
+    for (String o : EXPLAIN_OPTIONS) {
       if (a.lx.end - a.lx.start == o.length()
           && a.sql.regionMatches(true, a.lx.start, o, 0, o.length())) {
         return true;
