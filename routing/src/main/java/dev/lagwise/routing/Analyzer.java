@@ -125,7 +125,7 @@ final class Analyzer {
   }
 
   int keyword() {
-    return lx.type == WORD ? Keywords.id(sql, lx.start, lx.end) : -1;
+    return lx.type == WORD ? Keywords.id(sql, lx.start, lx.end, lx.hash) : -1;
   }
 
   String text() {
@@ -153,6 +153,7 @@ final class Analyzer {
     int nStart = 0;
     int nEnd = 0;
     int nKw = -1;
+    int nHash = 0;
     boolean nQuoted = false;
     boolean nEscaped = false;
     boolean qualified = false;
@@ -176,7 +177,9 @@ final class Analyzer {
         if (t == LPAREN) {
           boolean withList = depth < 64 && (withMask & (1L << depth)) != 0;
           if (!notCall && !withList) {
-            call(mode, nStart, nEnd, nKw, nQuoted, nEscaped, qualified, qStart, qEnd, qEscaped);
+            call(
+                mode, nStart, nEnd, nKw, nHash, nQuoted, nEscaped, qualified, qStart, qEnd,
+                qEscaped);
           }
           if (!qualified && !nQuoted && depth < 63 && isOperatorWord(nStart, nEnd)) {
             operatorMask |= 1L << (depth + 1);
@@ -227,6 +230,7 @@ final class Analyzer {
           nStart = lx.start;
           nEnd = lx.end;
           nKw = k;
+          nHash = lx.hash;
           nQuoted = t == QUOTED;
           nEscaped = t == QUOTED && lx.escaped;
           if (mode == SET_MODE && mysql && depth == 0 && prevTok != DOT) {
@@ -364,6 +368,7 @@ final class Analyzer {
       int ns,
       int ne,
       int k,
+      int hash,
       boolean quoted,
       boolean escaped,
       boolean qualified,
@@ -385,13 +390,15 @@ final class Analyzer {
       }
     }
     boolean exact = quoted && !mysql;
+    int folded = quoted ? NameTable.hash(sql, ns, ne, false) : hash;
+    int h = exact ? NameTable.hash(sql, ns, ne, true) : folded;
     boolean builtinScope =
         !qualified
             || !mysql
                 && !qEscaped
                 && qe - qs == 10
                 && sql.regionMatches(true, qs, "pg_catalog", 0, 10);
-    if (builtinScope && !escaped && pinning.contains(sql, ns, ne, exact)) {
+    if (builtinScope && !escaped && pinning.contains(sql, ns, ne, exact, h)) {
       find(FOUND_PIN, "session state or lock: " + sql.substring(ns, ne).toLowerCase(Locale.ROOT));
       return;
     }
@@ -400,9 +407,12 @@ final class Analyzer {
     }
     boolean safe =
         !escaped
-            && (builtinScope && builtins.contains(sql, ns, ne, exact)
-                || user.contains(sql, ns, ne, false)
-                || qualified && !qEscaped && user.containsQualified(sql, qs, qe, ns, ne));
+            && (builtinScope && builtins.contains(sql, ns, ne, exact, h)
+                || user.size() > 0 && user.contains(sql, ns, ne, false, folded)
+                || qualified
+                    && !qEscaped
+                    && user.size() > 0
+                    && user.containsQualified(sql, qs, qe, ns, ne));
     if (!safe) {
       String name = qualified ? sql.substring(qs, qe) + "." + sql.substring(ns, ne) : text(ns, ne);
       if (mode == SET_MODE) {

@@ -195,8 +195,8 @@ final class Keywords {
   private Keywords() {}
 
   /** The keyword id of the region, or -1. Quoted names are never keywords. */
-  static int id(String sql, int start, int end) {
-    return end - start > 19 ? -1 : TABLE_OF_WORDS.get(sql, start, end, false);
+  static int id(String sql, int start, int end, int foldedHash) {
+    return end - start > 19 ? -1 : TABLE_OF_WORDS.get(sql, start, end, false, foldedHash);
   }
 
   static int flags(int id) {

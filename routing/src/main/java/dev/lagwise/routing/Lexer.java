@@ -46,6 +46,9 @@ final class Lexer {
   int start;
   int end;
 
+  /** For WORD tokens: {@link NameTable#hash} of the region, ASCII case folded. */
+  int hash;
+
   /**
    * The current QUOTED token contains doubled quotes or backslashes: its region is not its name.
    */
@@ -364,10 +367,12 @@ final class Lexer {
 
   private int word() {
     start = pos;
-    int p = pos + 1;
-    while (p < len && isIdentPart(sql.charAt(p))) {
-      p++;
+    int p = pos;
+    int h = 0;
+    for (char c; p < len && isIdentPart(c = sql.charAt(p)); p++) {
+      h = 31 * h + NameTable.fold(c);
     }
+    hash = h;
     pos = end = p;
     if (!mysql && p - start == 1 && (sql.charAt(start) | 32) == 'e' && at(p) == '\'') {
       return quoted('\'', STRING, true, false, "unterminated string literal");

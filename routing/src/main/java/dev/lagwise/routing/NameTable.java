@@ -57,8 +57,13 @@ final class NameTable {
 
   /** The value for the region {@code [start, end)} of {@code s}, or -1. */
   int get(CharSequence s, int start, int end, boolean exact) {
+    return get(s, start, end, exact, hash(s, start, end, exact));
+  }
+
+  /** As {@link #get(CharSequence, int, int, boolean)} with the region's {@link #hash} given. */
+  int get(CharSequence s, int start, int end, boolean exact, int hash) {
     int len = end - start;
-    int slot = hash(s, start, end, exact) & mask;
+    int slot = hash & mask;
     for (String k; (k = keys[slot]) != null; slot = (slot + 1) & mask) {
       if (k.length() == len && regionEquals(k, s, start, exact)) {
         return values[slot];
@@ -69,6 +74,10 @@ final class NameTable {
 
   boolean contains(CharSequence s, int start, int end, boolean exact) {
     return get(s, start, end, exact) >= 0;
+  }
+
+  boolean contains(CharSequence s, int start, int end, boolean exact, int hash) {
+    return get(s, start, end, exact, hash) >= 0;
   }
 
   /** Looks up {@code qualifier.name} without building the string. */
