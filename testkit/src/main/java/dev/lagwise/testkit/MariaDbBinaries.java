@@ -8,11 +8,14 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -43,8 +46,16 @@ final class MariaDbBinaries {
 
   static synchronized MariaDbBinaries get() {
     if (instance == null) {
-      Path cache = Path.of(System.getProperty("java.io.tmpdir"), "lagwise-testkit");
-      instance = new MariaDbBinaries(unpackOnce(cache, "mariadb-" + VERSION));
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      String name = "mariadb-" + VERSION;
+      Path cache = tmp.resolve("lagwise-testkit");
+      if (Files.isDirectory(cache)
+          && !Files.isWritable(cache)
+          && !Files.isRegularFile(cache.resolve(name).resolve("bin/mariadbd"))) {
+        // Another user (root in CI) owns the shared cache and has not unpacked this version.
+        cache = tmp.resolve("lagwise-testkit-" + System.getProperty("user.name"));
+      }
+      instance = new MariaDbBinaries(unpackOnce(cache, name));
     }
     return instance;
   }
@@ -77,6 +88,7 @@ final class MariaDbBinaries {
     Path tmp = null;
     try {
       Files.createDirectories(cache);
+      deleteAbandoned(cache, name);
       tmp = Files.createTempDirectory(cache, name + ".tmp-");
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
       URLConnection c = marker.openConnection();
@@ -100,6 +112,18 @@ final class MariaDbBinaries {
     } finally {
       if (tmp != null && Files.exists(tmp)) {
         MariaDbFiles.deleteTree(tmp);
+      }
+    }
+  }
+
+  /** Removes half-unpacked trees of JVMs killed while unpacking; each is some 300 MB. */
+  private static void deleteAbandoned(Path cache, String name) throws IOException {
+    Instant hourAgo = Instant.now().minus(Duration.ofHours(1));
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(cache, name + ".tmp-*")) {
+      for (Path p : old) {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
+          MariaDbFiles.deleteTree(p);
+        }
       }
     }
   }

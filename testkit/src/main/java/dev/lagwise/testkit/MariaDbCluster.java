@@ -8,6 +8,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
@@ -30,6 +34,8 @@ public final class MariaDbCluster implements Cluster {
 
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration CAUGHT_UP_TIMEOUT = Duration.ofSeconds(60);
+
+  private static boolean reaped;
 
   private final Path dir;
   private final List<MariaDbNode> nodes = new ArrayList<>();
@@ -76,12 +82,14 @@ public final class MariaDbCluster implements Cluster {
     /** Starts every node and waits until replication works; on failure leaves nothing behind. */
     public MariaDbCluster start() {
       MariaDbBinaries binaries = MariaDbBinaries.get();
+      reapOrphansOnce();
       Path dir;
       try {
-        dir = Files.createTempDirectory("lagwise-mariadb-");
+        dir = Files.createTempDirectory(MariaDbReaper.PREFIX);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a temporary directory", e);
       }
+      MariaDbReaper.claim(dir);
       MariaDbCluster cluster = new MariaDbCluster(dir);
       Cleanup.register(cluster);
       try {
@@ -94,10 +102,16 @@ public final class MariaDbCluster implements Cluster {
     }
   }
 
+  private static synchronized void reapOrphansOnce() {
+    if (!reaped) {
+      reaped = true;
+      MariaDbReaper.reapOrphans(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+  }
+
   private void boot(
       MariaDbBinaries binaries, int replicaCount, IntSupplier ports, List<String> serverArgs) {
-    Path template = dir.resolve("template");
-    MariaDbInstall.installDb(binaries, template, INSTALL_TIMEOUT);
+    Path template = MariaDbInstall.template(binaries, dir, INSTALL_TIMEOUT);
     for (int i = 0; i <= replicaCount; i++) {
       String name = i == 0 ? "primary" : "replica" + i;
       Path nodeDir = dir.resolve(name);
@@ -107,11 +121,8 @@ public final class MariaDbCluster implements Cluster {
         nodes.add(new MariaDbNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, server, this));
       }
     }
-    MariaDbInstall.deleteTemplate(template);
     primary = nodes.get(0);
-    for (MariaDbNode n : nodes) {
-      n.server().firstStart(ports, n.role() == Role.REPLICA);
-    }
+    startAll(ports);
     for (MariaDbNode n : nodes) {
       if (n != primary) {
         n.replicateFrom(primary);
@@ -123,6 +134,41 @@ public final class MariaDbCluster implements Cluster {
       throw new IllegalStateException("cannot create database " + database(), e);
     }
     awaitReplicasCaughtUp(CAUGHT_UP_TIMEOUT);
+  }
+
+  /** Starts every server at once: most of a start is waiting for InnoDB files to be written. */
+  private void startAll(IntSupplier ports) {
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
+    try {
+      List<Future<?>> started = new ArrayList<>();
+      for (MariaDbNode n : nodes) {
+        started.add(pool.submit(() -> n.server().firstStart(ports, n.role() == Role.REPLICA)));
+      }
+      RuntimeException failure = null;
+      for (Future<?> f : started) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException
+                  ? (RuntimeException) e.getCause()
+                  : new IllegalStateException(e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting MariaDB", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Override

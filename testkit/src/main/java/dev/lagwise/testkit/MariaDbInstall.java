@@ -3,6 +3,8 @@ package dev.lagwise.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Creates node directories: {@code mariadb-install-db} runs once per cluster into a template data
- * directory, which is copied for every node before any server starts.
+ * Creates node directories: {@code mariadb-install-db} runs once into a template data directory,
+ * which is copied for every node before any server starts.
  *
  * <p>A fresh data directory holds no server identity (MariaDB has no server UUID file, and the
  * template is written without a binary log), so copies are as good as separate installs and much
@@ -25,7 +27,46 @@ final class MariaDbInstall {
 
   private MariaDbInstall() {}
 
-  static void installDb(MariaDbBinaries binaries, Path dataDir, Duration timeout) {
+  /**
+   * A data directory to copy nodes from. It is made once per machine, user and version next to the
+   * binaries (install-db takes seconds on a busy machine; a copy takes a fraction of one), or in
+   * {@code clusterDir} when that cache cannot be written.
+   */
+  static synchronized Path template(MariaDbBinaries binaries, Path clusterDir, Duration timeout) {
+    Path cached =
+        binaries
+            .baseDir()
+            .resolveSibling(
+                binaries.baseDir().getFileName()
+                    + "-datadir-v1-"
+                    + System.getProperty("user.name"));
+    if (Files.isDirectory(cached)) {
+      return cached;
+    }
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory(cached.getParent(), cached.getFileName() + ".tmp-");
+    } catch (IOException e) {
+      Path local = clusterDir.resolve("template");
+      installDb(binaries, local, timeout);
+      return local;
+    }
+    try {
+      installDb(binaries, tmp.resolve("data"), timeout);
+      try {
+        Files.move(tmp.resolve("data"), cached, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        // another JVM made the same template first
+      }
+      return cached;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the template data directory to " + cached, e);
+    } finally {
+      MariaDbFiles.deleteTree(tmp);
+    }
+  }
+
+  private static void installDb(MariaDbBinaries binaries, Path dataDir, Duration timeout) {
     List<String> command = new ArrayList<>();
     command.add(binaries.installDb().toString());
     command.add("--no-defaults");
@@ -117,10 +158,6 @@ final class MariaDbInstall {
         + "GRANT ALL PRIVILEGES ON *.* TO "
         + admin
         + " WITH GRANT OPTION;\n";
-  }
-
-  static void deleteTemplate(Path template) {
-    MariaDbFiles.deleteTree(template);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

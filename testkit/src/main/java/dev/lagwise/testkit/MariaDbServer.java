@@ -30,8 +30,8 @@ final class MariaDbServer {
   private final int serverId;
   private final List<String> extraArgs;
   private int port;
-  private Process process;
-  private boolean hung;
+  private volatile Process process;
+  private volatile boolean hung;
 
   MariaDbServer(MariaDbBinaries binaries, Path dir, int serverId, List<String> extraArgs) {
     this.binaries = binaries;
