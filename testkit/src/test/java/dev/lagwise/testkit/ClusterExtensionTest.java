@@ -114,4 +114,21 @@ class ClusterExtensionTest {
       AFTER_PROMOTION.set(cluster);
     }
   }
+
+  @Nested
+  @Order(6)
+  @ReplicatedCluster(engine = Engine.MARIADB, replicas = 1, isolated = true)
+  class MariaDb {
+    @Test
+    void startsAMariaDbCluster(Cluster cluster) throws Exception {
+      assertThat(cluster.engine()).isEqualTo(Engine.MARIADB);
+      assertThat(cluster.replicas()).hasSize(1);
+      assertThat(cluster.primary().jdbcUrl()).startsWith("jdbc:mariadb://");
+      try (var c = cluster.primary().connect();
+          var s = c.createStatement();
+          var rs = s.executeQuery("SELECT 1")) {
+        assertThat(rs.next()).isTrue();
+      }
+    }
+  }
 }
