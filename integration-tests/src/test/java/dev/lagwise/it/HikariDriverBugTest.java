@@ -1,0 +1,100 @@
+package dev.lagwise.it;
+
+import static dev.lagwise.it.HikariITSupport.backendCounts;
+import static dev.lagwise.it.HikariITSupport.uniqueApplicationName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lagwise.LagwiseDataSource;
+import dev.lagwise.testkit.Cluster;
+import dev.lagwise.testkit.Node;
+import dev.lagwise.testkit.ReplicatedCluster;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Driver bugs found while testing HikariCP: each test describes what a pool user expects and fails
+ * until the driver is fixed. Reported to the lead; the driver is not changed here.
+ */
+@ReplicatedCluster(replicas = 2)
+class HikariDriverBugTest {
+
+  Cluster cluster;
+
+  /**
+   * A pool whose connections run at SERIALIZABLE ({@code transactionIsolation}, or Spring's
+   * {@code @Transactional(isolation = SERIALIZABLE, readOnly = true)}) must still be able to read.
+   * Lagwise copies the isolation level to the replica connection, and a hot standby rejects it:
+   * {@code ERROR: cannot use serializable mode in a hot standby} (SQLState 0A000, not retried on
+   * the primary).
+   */
+  @Test
+  void aPoolAtSerializableIsolationCanRead() throws SQLException {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(uniqueApplicationName("hk-serializable"));
+    config.setJdbcUrl(cluster.lagwiseUrl());
+    config.setUsername(cluster.user());
+    config.setPassword(cluster.password());
+    config.setMaximumPoolSize(1);
+    config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+    try (HikariDataSource pool = new HikariDataSource(config);
+        Connection c = pool.getConnection()) {
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      try (PreparedStatement ps = c.prepareStatement("SELECT 42 AS answer");
+          ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(42);
+      }
+    }
+  }
+
+  /**
+   * The role monitor's probe connections set {@code ApplicationName=lagwise-monitor} in their
+   * Properties, but PgJDBC lets a URL parameter win: when the URL that first reaches a cluster
+   * carries {@code ?ApplicationName=app}, the probes (one per node, held open) show up as {@code
+   * app} in {@code pg_stat_activity}, so a read-only pool appears to hold a connection to the
+   * primary.
+   */
+  @Test
+  void monitorProbesDoNotTakeTheApplicationNameOfTheUrl() throws Exception {
+    // A host list spelled with "localhost" is a cluster no other test has reached in this JVM.
+    StringBuilder hosts = new StringBuilder();
+    for (Node n : cluster.nodes()) {
+      hosts.append(hosts.length() == 0 ? "" : ",").append("localhost:").append(n.port());
+    }
+    String app = uniqueApplicationName("hk-monitor");
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(app);
+    config.setMaximumPoolSize(2);
+    config.setDataSourceClassName(LagwiseDataSource.class.getName());
+    config.addDataSourceProperty(
+        "url",
+        "jdbc:lagwise:postgresql://"
+            + hosts
+            + "/"
+            + cluster.database()
+            + "?ApplicationName="
+            + app);
+    config.addDataSourceProperty("user", cluster.user());
+    config.addDataSourceProperty("password", cluster.password());
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      for (int i = 0; i < 5; i++) {
+        try (Connection c = pool.getConnection();
+            PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
+            ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getBoolean(1)).isTrue();
+        }
+      }
+      Map<String, Integer> counts = backendCounts(cluster, app);
+      assertThat(counts.get(cluster.primary().name()))
+          .as("backends named %s on the primary after a read-only workload: %s", app, counts)
+          .isZero();
+    }
+  }
+}
