@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -135,8 +137,15 @@ final class PgProcess {
       if (!process.isAlive()) {
         return "the process exited with status " + process.exitValue();
       }
-      try (Connection c = connect("jdbc:postgresql://" + HOST + ":" + port + "/postgres", 2, 5)) {
-        return null;
+      try (Connection c = connect("jdbc:postgresql://" + HOST + ":" + port + "/postgres", 2, 5);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW data_directory")) {
+        // another cluster may have taken the port while this server failed to bind it
+        rs.next();
+        if (dataDir.toString().equals(rs.getString(1))) {
+          return null;
+        }
+        lastError = "port " + port + " is served by " + rs.getString(1);
       } catch (SQLException e) {
         lastError = e.getMessage();
       }
