@@ -33,7 +33,15 @@ final class PgBinaries {
       return null;
     }
     Matcher m = JAR_VERSION.matcher(url.toString());
-    return m.find() ? m.group(1) : "classpath";
+    if (m.find()) {
+      return m.group(1);
+    }
+    // repackaged (e.g. a shaded benchmark jar): the size tells one version's archive from another's
+    try {
+      return "classpath-" + url.openConnection().getContentLengthLong();
+    } catch (IOException e) {
+      return "classpath";
+    }
   }
 
   /** The unpacked installation directory (with {@code bin/}, {@code lib/}, {@code share/}). */
