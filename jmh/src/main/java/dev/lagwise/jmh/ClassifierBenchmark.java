@@ -48,12 +48,12 @@ public class ClassifierBenchmark {
     chars = new char[VARIANTS][];
     for (int v = 0; v < VARIANTS; v++) {
       sql[v] =
-          "SELECT o.id, o.customer_id, o.total_cents, o.created_at, c.email /* order page */"
-              + " FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'open"
+          "SELECT o.id, o.total_cents, c.email /* order page */ FROM orders o JOIN customers c"
+              + " ON c.id = o.customer_id WHERE o.status = 'open"
               + v
               + "' AND o.created_at > now() - interval '7 days' AND c.region_"
               + (v % 7)
-              + " IN (?, ?, ?) ORDER BY o.created_at DESC LIMIT "
+              + " IN (?, ?) ORDER BY o.created_at DESC LIMIT "
               + (10 + v);
       chars[v] = sql[v].toCharArray();
       if (!classifier.classifyUncached(sql[v]).isReplicaSafe()) {

@@ -80,6 +80,10 @@ final class Lexer {
   private int scan() {
     while (pos < len) {
       char c = sql.charAt(pos);
+      if (c == ' ') {
+        pos++;
+        continue;
+      }
       switch (c) {
         case ' ', '\t', '\n', '\r', '\f', '\u000b' -> pos++;
         case '-' -> {
@@ -410,11 +414,21 @@ final class Lexer {
     return c >= '0' && c <= '9';
   }
 
+  private static final boolean[] IDENT_START = new boolean[128];
+  private static final boolean[] IDENT_PART = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      IDENT_START[c] = (c | 32) >= 'a' && (c | 32) <= 'z' || c == '_';
+      IDENT_PART[c] = IDENT_START[c] || isDigit(c) || c == '$';
+    }
+  }
+
   static boolean isIdentStart(char c) {
-    return (c | 32) >= 'a' && (c | 32) <= 'z' || c == '_' || c >= 0x80;
+    return c >= 128 || IDENT_START[c];
   }
 
   static boolean isIdentPart(char c) {
-    return isIdentStart(c) || isDigit(c) || c == '$';
+    return c >= 128 || IDENT_PART[c];
   }
 }

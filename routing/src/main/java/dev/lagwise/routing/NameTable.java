@@ -8,8 +8,9 @@ import java.util.Collection;
  */
 final class NameTable {
   private final String[] keys;
+  private final int[] hashes;
   private final int[] values;
-  private final int mask;
+  private final int shift;
   private final int size;
 
   NameTable(Collection<String> lowerCaseNames) {
@@ -20,12 +21,15 @@ final class NameTable {
   NameTable(String[] names, int[] ids) {
     int cap = Integer.highestOneBit(Math.max(4, names.length * 3)) << 1;
     keys = new String[cap];
+    hashes = new int[cap];
     values = new int[cap];
-    mask = cap - 1;
+    shift = 32 - Integer.numberOfTrailingZeros(cap);
+    int mask = cap - 1;
     int n = 0;
     for (int i = 0; i < names.length; i++) {
       String k = names[i];
-      int slot = hash(k, 0, k.length(), false) & mask;
+      int h = hash(k, 0, k.length(), false);
+      int slot = spread(h);
       while (keys[slot] != null && !keys[slot].equals(k)) {
         slot = (slot + 1) & mask;
       }
@@ -33,9 +37,15 @@ final class NameTable {
         n++;
       }
       keys[slot] = k;
+      hashes[slot] = h;
       values[slot] = ids == null ? i : ids[i];
     }
     size = n;
+  }
+
+  /** Fibonacci hashing: the multiplier mixes the weak low bits of a 31-polynomial hash upward. */
+  private int spread(int h) {
+    return (h * 0x9E3779B9) >>> shift;
   }
 
   int size() {
@@ -46,7 +56,7 @@ final class NameTable {
     return c >= 'A' && c <= 'Z' ? c | 32 : c;
   }
 
-  static int hash(CharSequence s, int start, int end, boolean exact) {
+  static int hash(String s, int start, int end, boolean exact) {
     int h = 0;
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
@@ -56,32 +66,33 @@ final class NameTable {
   }
 
   /** The value for the region {@code [start, end)} of {@code s}, or -1. */
-  int get(CharSequence s, int start, int end, boolean exact) {
+  int get(String s, int start, int end, boolean exact) {
     return get(s, start, end, exact, hash(s, start, end, exact));
   }
 
-  /** As {@link #get(CharSequence, int, int, boolean)} with the region's {@link #hash} given. */
-  int get(CharSequence s, int start, int end, boolean exact, int hash) {
+  /** As {@link #get(String, int, int, boolean)} with the region's {@link #hash} given. */
+  int get(String s, int start, int end, boolean exact, int hash) {
     int len = end - start;
-    int slot = hash & mask;
-    for (String k; (k = keys[slot]) != null; slot = (slot + 1) & mask) {
-      if (k.length() == len && regionEquals(k, s, start, exact)) {
+    int mask = keys.length - 1;
+    for (int slot = spread(hash); keys[slot] != null; slot = (slot + 1) & mask) {
+      String k = keys[slot];
+      if (hashes[slot] == hash && k.length() == len && regionEquals(k, s, start, exact)) {
         return values[slot];
       }
     }
     return -1;
   }
 
-  boolean contains(CharSequence s, int start, int end, boolean exact) {
+  boolean contains(String s, int start, int end, boolean exact) {
     return get(s, start, end, exact) >= 0;
   }
 
-  boolean contains(CharSequence s, int start, int end, boolean exact, int hash) {
+  boolean contains(String s, int start, int end, boolean exact, int hash) {
     return get(s, start, end, exact, hash) >= 0;
   }
 
   /** Looks up {@code qualifier.name} without building the string. */
-  boolean containsQualified(CharSequence s, int qs, int qe, int ns, int ne) {
+  boolean containsQualified(String s, int qs, int qe, int ns, int ne) {
     int h = hash(s, qs, qe, false);
     h = 31 * h + '.';
     for (int i = ns; i < ne; i++) {
@@ -89,9 +100,11 @@ final class NameTable {
     }
     int qLen = qe - qs;
     int len = qLen + 1 + ne - ns;
-    for (int slot = h & mask; keys[slot] != null; slot = (slot + 1) & mask) {
+    int mask = keys.length - 1;
+    for (int slot = spread(h); keys[slot] != null; slot = (slot + 1) & mask) {
       String k = keys[slot];
-      if (k.length() == len
+      if (hashes[slot] == h
+          && k.length() == len
           && k.charAt(qLen) == '.'
           && prefixEquals(k, 0, s, qs, qLen)
           && prefixEquals(k, qLen + 1, s, ns, ne - ns)) {
@@ -101,7 +114,7 @@ final class NameTable {
     return false;
   }
 
-  private static boolean regionEquals(String k, CharSequence s, int start, boolean exact) {
+  private static boolean regionEquals(String k, String s, int start, boolean exact) {
     for (int i = 0, n = k.length(); i < n; i++) {
       char c = s.charAt(start + i);
       if ((exact ? c : fold(c)) != k.charAt(i)) {
@@ -111,7 +124,7 @@ final class NameTable {
     return true;
   }
 
-  private static boolean prefixEquals(String k, int ko, CharSequence s, int start, int len) {
+  private static boolean prefixEquals(String k, int ko, String s, int start, int len) {
     for (int i = 0; i < len; i++) {
       if (fold(s.charAt(start + i)) != k.charAt(ko + i)) {
         return false;

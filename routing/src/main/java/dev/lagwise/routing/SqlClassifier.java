@@ -149,6 +149,9 @@ public final class SqlClassifier {
       primaryOnly.put(sql, c);
     }
     if (sql.length() <= MAX_CACHED_LENGTH) {
+      if (cache.size() >= MAX_ENTRIES) {
+        evictOne();
+      }
       cache.put(sql, c);
     }
   }
