@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -43,13 +42,15 @@ final class Cluster {
     }
     this.hostNames = List.copyOf(names);
     this.inFlight = new AtomicIntegerArray(names.size());
-    Properties probe = probeProperties(spec);
+    String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(
             spec.toString(),
             hostNames,
             spec.dialect.roleQuery,
-            node -> vendor.connect(spec.vendorUrl(spec.hosts.get(node)), probe),
+            node ->
+                vendor.connect(
+                    spec.vendorUrl(spec.hosts.get(node), probeQuery), spec.vendorProperties),
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
@@ -78,8 +79,8 @@ final class Cluster {
     if (node < 0) {
       return names;
     }
-    try (Connection c =
-            vendor.connect(spec.vendorUrl(spec.hosts.get(node)), probeProperties(spec));
+    String url = spec.vendorUrl(spec.hosts.get(node), probeQuery(spec));
+    try (Connection c = vendor.connect(url, spec.vendorProperties);
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -97,22 +98,24 @@ final class Cluster {
     return names;
   }
 
-  /** The vendor properties plus short timeouts, so a hung host cannot hang the monitor. */
-  private static Properties probeProperties(ConnectionSpec spec) {
-    Properties p = new Properties();
-    p.putAll(spec.vendorProperties);
+  /**
+   * Short timeouts and a name for the monitor's own connections, appended to the URL so that they
+   * win over whatever the application's URL says (its {@code socketTimeout=0} must not let a hung
+   * host hang the monitor, its {@code ApplicationName} must not be worn by our probes).
+   */
+  private static String probeQuery(ConnectionSpec spec) {
     long millis = spec.settings.probeTimeout.toMillis();
     if (spec.dialect == Dialect.POSTGRESQL) {
       String seconds = Long.toString(Math.max(1, (millis + 999) / 1000));
-      p.setProperty("connectTimeout", seconds);
-      p.setProperty("socketTimeout", seconds);
-      p.setProperty("loginTimeout", seconds);
-      p.setProperty("ApplicationName", "lagwise-monitor");
-    } else {
-      p.setProperty("connectTimeout", Long.toString(millis));
-      p.setProperty("socketTimeout", Long.toString(millis));
+      return "connectTimeout="
+          + seconds
+          + "&socketTimeout="
+          + seconds
+          + "&loginTimeout="
+          + seconds
+          + "&ApplicationName=lagwise-monitor";
     }
-    return p;
+    return "connectTimeout=" + millis + "&socketTimeout=" + millis;
   }
 
   ClusterSnapshot snapshot() {

@@ -174,8 +174,20 @@ final class ConnectionSpec {
 
   /** The vendor URL for one host: the same URL with the Lagwise prefix and parameters removed. */
   String vendorUrl(HostSpec host) {
+    return vendorUrl(host, "");
+  }
+
+  /**
+   * The vendor URL for one host with {@code overrides} ({@code k=v&k=v}) appended: drivers take the
+   * last of repeated URL parameters, and URL parameters win over {@code Properties}.
+   */
+  String vendorUrl(HostSpec host, String overrides) {
     String base = "jdbc:" + dialect.scheme + "://" + host + "/" + rawDatabase;
-    return vendorQuery.isEmpty() ? base : base + "?" + vendorQuery;
+    String query =
+        vendorQuery.isEmpty()
+            ? overrides
+            : overrides.isEmpty() ? vendorQuery : vendorQuery + "&" + overrides;
+    return query.isEmpty() ? base : base + "?" + query;
   }
 
   /** The user name from the properties or the URL, for the cluster key; may be empty. */

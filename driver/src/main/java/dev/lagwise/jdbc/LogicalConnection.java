@@ -114,6 +114,9 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   private int replicaOrPrimary() throws SQLException {
+    if (state.isolation == TRANSACTION_SERIALIZABLE && !spec.dialect.replicasServeSerializable) {
+      return primaryNode();
+    }
     ClusterSnapshot s = cluster.snapshot();
     long now = System.nanoTime();
     int n = slots.length;

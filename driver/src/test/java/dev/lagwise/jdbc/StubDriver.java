@@ -77,7 +77,7 @@ final class StubDriver implements Driver {
     if (DOWN.containsKey(host)) {
       throw new SQLException("Connection to " + host + " refused", "08001");
     }
-    boolean monitor = "lagwise-monitor".equals(info.getProperty("ApplicationName"));
+    boolean monitor = url.contains("ApplicationName=lagwise-monitor");
     if (!monitor) {
       OPENED.merge(host, 1, Integer::sum);
     }

@@ -18,20 +18,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Driver bugs found while testing HikariCP: each test describes what a pool user expects and fails
- * until the driver is fixed. Reported to the lead; the driver is not changed here.
+ * Driver bugs found while testing HikariCP, kept as regression tests: each describes what a pool
+ * user expects.
  */
 @ReplicatedCluster(replicas = 2)
-class HikariDriverBugTest {
+class HikariRegressionTest {
 
   Cluster cluster;
 
   /**
    * A pool whose connections run at SERIALIZABLE ({@code transactionIsolation}, or Spring's
    * {@code @Transactional(isolation = SERIALIZABLE, readOnly = true)}) must still be able to read.
-   * Lagwise copies the isolation level to the replica connection, and a hot standby rejects it:
-   * {@code ERROR: cannot use serializable mode in a hot standby} (SQLState 0A000, not retried on
-   * the primary).
+   * A hot standby rejects it ({@code ERROR: cannot use serializable mode in a hot standby}), so
+   * serializable sessions read from the primary.
    */
   @Test
   void aPoolAtSerializableIsolationCanRead() throws SQLException {
@@ -54,11 +53,10 @@ class HikariDriverBugTest {
   }
 
   /**
-   * The role monitor's probe connections set {@code ApplicationName=lagwise-monitor} in their
-   * Properties, but PgJDBC lets a URL parameter win: when the URL that first reaches a cluster
-   * carries {@code ?ApplicationName=app}, the probes (one per node, held open) show up as {@code
-   * app} in {@code pg_stat_activity}, so a read-only pool appears to hold a connection to the
-   * primary.
+   * The role monitor's probe connections are named {@code lagwise-monitor} even when the URL that
+   * first reaches a cluster carries {@code ?ApplicationName=app} (PgJDBC lets a URL parameter win
+   * over Properties, so the override is appended to the probe URL); otherwise a read-only pool
+   * would appear to hold a connection to the primary.
    */
   @Test
   void monitorProbesDoNotTakeTheApplicationNameOfTheUrl() throws Exception {
