@@ -154,8 +154,10 @@ final class MariaDbNode implements Node {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("apply delay must not be negative: " + delay);
     }
-    // MASTER_DELAY counts whole seconds; round up so the delay is never shorter than asked.
-    long seconds = delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0);
+    // MASTER_DELAY counts whole seconds and compares event timestamps truncated to the second, so
+    // N holds a transaction back between N-1 and N seconds: round up, then add one, so the delay
+    // is never shorter than asked.
+    long seconds = delay.isZero() ? 0 : delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0) + 1;
     exec("STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=" + seconds, "START SLAVE");
     delaySeconds = seconds;
     if (paused) {

@@ -51,8 +51,9 @@ public interface Node {
 
   /**
    * Replica only: apply each transaction no earlier than {@code delay} after its commit on the
-   * primary. {@link Duration#ZERO} clears it. MariaDB's {@code MASTER_DELAY} counts whole seconds,
-   * so there a delay is rounded up to the next second.
+   * primary. {@link Duration#ZERO} clears it. MariaDB's {@code MASTER_DELAY} counts whole seconds
+   * of second-truncated timestamps, so there a delay is rounded up to whole seconds plus one: never
+   * shorter than asked, up to two seconds longer.
    */
   void setApplyDelay(Duration delay);
 

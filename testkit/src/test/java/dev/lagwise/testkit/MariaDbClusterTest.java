@@ -122,10 +122,10 @@ class MariaDbClusterTest {
   void applyDelayHoldsBackReplayAndZeroClearsIt() throws Exception {
     String table = newTable();
     cluster.awaitReplicasCaughtUp(WAIT);
-    // MASTER_DELAY compares whole-second timestamps, so a delay of D seconds holds a transaction
-    // back between D-1 and D seconds: 2 s is the smallest that is certainly visible.
+    // MASTER_DELAY compares whole-second timestamps: testkit asks for ceil(1.5 s) + 1 = 3 s so
+    // the transaction is held back at least the 1.5 s asked for.
     replica1.setApplyDelay(Duration.ofMillis(1500));
-    assertThat(slaveStatus(replica1, "SQL_Delay")).isEqualTo("2");
+    assertThat(slaveStatus(replica1, "SQL_Delay")).isEqualTo("3");
 
     exec(primary, "INSERT INTO " + table + " VALUES (1, 'delayed')");
     long committed = System.nanoTime();
@@ -133,7 +133,7 @@ class MariaDbClusterTest {
     assertThat(count(replica1, table)).isZero();
     awaitRow(replica1, table, 1, WAIT);
     long delayMillis = (System.nanoTime() - committed) / 1_000_000;
-    assertThat(delayMillis).isBetween(900L, 10_000L);
+    assertThat(delayMillis).isBetween(1500L, 10_000L);
 
     replica1.setApplyDelay(Duration.ZERO);
     assertThat(slaveStatus(replica1, "SQL_Delay")).isEqualTo("0");
