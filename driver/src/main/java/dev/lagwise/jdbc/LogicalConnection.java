@@ -159,10 +159,6 @@ final class LogicalConnection implements LagwiseConnection {
     return replicaOrPrimary();
   }
 
-  boolean isReplica(int node) {
-    return node != cluster.snapshot().primary();
-  }
-
   /** The synced vendor connection for {@code node}, opened now if needed. */
   PhysicalConnection physical(int node) throws SQLException {
     PhysicalConnection pc = slots[node];
@@ -190,10 +186,6 @@ final class LogicalConnection implements LagwiseConnection {
     PhysicalConnection pc = new PhysicalConnection(node, c);
     slots[node] = pc;
     return pc;
-  }
-
-  PhysicalConnection slot(int node) {
-    return slots[node];
   }
 
   void beginStatement(int node) {

@@ -26,7 +26,6 @@ class LogicalStatement implements Statement {
   /** The vendor statement that ran last: results, warnings and counts come from it. */
   Statement current;
 
-  private int currentNode = -1;
   private boolean closed;
   private boolean closeOnCompletion;
   private int fetchSize;
@@ -144,7 +143,6 @@ class LogicalStatement implements Statement {
         s = statementOn(node);
         long result = run(s, sql, mode, keys, indexes, names);
         current = s;
-        currentNode = node;
         connection.executed(node, c.kind(), sql);
         return result;
       } catch (SQLException e) {
@@ -245,10 +243,6 @@ class LogicalStatement implements Statement {
 
   ResultSet wrap(ResultSet rs) {
     return rs == null ? null : new LogicalResultSet(this, rs);
-  }
-
-  final int currentNode() {
-    return currentNode;
   }
 
   final void checkOpen() throws SQLException {
@@ -359,7 +353,6 @@ class LogicalStatement implements Statement {
     batchNode = -1;
     Statement s = statementOn(node);
     current = s;
-    currentNode = node;
     int[] r = s.executeBatch();
     connection.executed(node, StatementKind.WRITE, null);
     return r;
@@ -375,7 +368,6 @@ class LogicalStatement implements Statement {
     batchNode = -1;
     Statement s = statementOn(node);
     current = s;
-    currentNode = node;
     long[] r = s.executeLargeBatch();
     connection.executed(node, StatementKind.WRITE, null);
     return r;

@@ -18,10 +18,14 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
 
   private final String sql;
 
+  /** Classified once, when prepared; refreshed only when a replica's rejection reclassifies it. */
+  private Classification classification;
+
   RoutedPreparedStatement(
       LogicalConnection connection, String sql, int type, int concurrency, int holdability) {
     super(connection, type, concurrency, holdability);
     this.sql = sql;
+    this.classification = connection.classify(sql);
   }
 
   @Override
@@ -41,8 +45,7 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
   private long run(Mode mode) throws SQLException {
     checkOpen();
     for (int attempt = 0; ; attempt++) {
-      // Fetched per attempt: a replica's read-only rejection reclassifies the SQL as a write.
-      Classification c = connection.classify(sql);
+      Classification c = classification;
       int node = connection.route(c);
       connection.beginStatement(node);
       try {
@@ -68,6 +71,8 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
         return result;
       } catch (SQLException e) {
         if (attempt == 0 && connection.retryable(node, sql, e)) {
+          // A read-only rejection reclassified the SQL as a write.
+          classification = connection.classify(sql);
           continue;
         }
         throw e;
@@ -125,7 +130,7 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
     if (current != null) {
       return (PreparedStatement) current;
     }
-    return (PreparedStatement) statementOn(connection.route(connection.classify(sql)));
+    return (PreparedStatement) statementOn(connection.route(classification));
   }
 
   @Override
