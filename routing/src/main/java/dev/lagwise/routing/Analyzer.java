@@ -125,7 +125,10 @@ final class Analyzer {
   }
 
   int keyword() {
-    return lx.type == WORD ? Keywords.id(sql, lx.start, lx.end, lx.hash) : -1;
+    // No keyword is a single letter: skip the lookup for the usual one-letter aliases.
+    return lx.type == WORD && lx.end - lx.start > 1
+        ? Keywords.id(sql, lx.start, lx.end, lx.hash)
+        : -1;
   }
 
   String text() {
@@ -221,7 +224,7 @@ final class Analyzer {
           return t;
         }
         case WORD, QUOTED -> {
-          int k = t == WORD ? keyword() : -1;
+          int k = prevTok == DOT ? -1 : keyword(); // after a dot: a column or function name
           if (prevTok != DOT || !qualified) {
             notCall = startsNonCall(prevTok, prevKw, k);
             qualified = false;
