@@ -291,6 +291,19 @@ final class Heads {
       if (k == Keywords.TEMP || k == Keywords.TEMPORARY) {
         return other(a, SESSION_PINNING, "CREATE TEMPORARY object", lx.next());
       }
+      if (k == Keywords.TABLE || isAny(a, "view", "sequence")) {
+        t = lx.next();
+        while (isAny(a, "if", "not", "exists")) {
+          t = lx.next();
+        }
+        if (t == WORD
+            && lx.end - lx.start == 7
+            && a.sql.regionMatches(true, lx.start, "pg_temp", 0, 7)) {
+          return other(
+              a, SESSION_PINNING, "CREATE in pg_temp creates a temporary object", lx.next());
+        }
+        break;
+      }
       if (k != Keywords.LOCAL && !isAny(a, "or", "replace", "global", "unlogged")) {
         break;
       }
