@@ -90,6 +90,17 @@ class SqlClassifierTest {
   }
 
   @Test
+  void creatingInPgTempPinsTheSession() {
+    // Not in classifier-cases.csv yet: docs/routing.md is generated from that table.
+    assertThat(pg.classify("CREATE TABLE pg_temp.tmp (a int)").kind())
+        .isEqualTo(StatementKind.SESSION_PINNING);
+    assertThat(pg.classify("CREATE TABLE IF NOT EXISTS pg_temp.tmp AS SELECT 1").kind())
+        .isEqualTo(StatementKind.SESSION_PINNING);
+    assertThat(pg.classify("CREATE TABLE pg_temp_x.t (a int)").kind())
+        .isEqualTo(StatementKind.WRITE);
+  }
+
+  @Test
   void classificationToStringShowsKindReasonAndHint() {
     assertThat(pg.classify("/*lagwise:primary*/ SELECT 1").toString())
         .isEqualTo("READ (read: SELECT, hint PRIMARY)");
