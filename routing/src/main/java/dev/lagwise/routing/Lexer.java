@@ -32,6 +32,7 @@ final class Lexer {
   static final int ERROR = 16;
 
   private final String sql;
+  private final char[] buf;
   private final int len;
   private final boolean mysql;
   private final boolean altBackslash;
@@ -62,7 +63,8 @@ final class Lexer {
 
   Lexer(String sql, boolean mysql, boolean altBackslash) {
     this.sql = sql;
-    this.len = sql.length();
+    this.buf = sql.toCharArray();
+    this.len = buf.length;
     this.mysql = mysql;
     this.altBackslash = altBackslash;
   }
@@ -79,7 +81,7 @@ final class Lexer {
 
   private int scan() {
     while (pos < len) {
-      char c = sql.charAt(pos);
+      char c = buf[pos];
       if (c == ' ') {
         pos++;
         continue;
@@ -187,7 +189,7 @@ final class Lexer {
   }
 
   private char at(int i) {
-    return i < len ? sql.charAt(i) : '\0';
+    return i < len ? buf[i] : '\0';
   }
 
   private int single(int t) {
@@ -202,7 +204,7 @@ final class Lexer {
 
   private void skipLine() {
     while (pos < len) {
-      char c = sql.charAt(pos);
+      char c = buf[pos];
       if (c == '\n' || (c == '\r' && !mysql)) {
         break;
       }
@@ -226,7 +228,7 @@ final class Lexer {
     int depth = 1;
     int contentStart = p;
     while (p < len) {
-      char c = sql.charAt(p);
+      char c = buf[p];
       if (c == '*' && at(p + 1) == '/') {
         if (--depth == 0) {
           if (first) {
@@ -248,10 +250,10 @@ final class Lexer {
   }
 
   private void hint(int s, int e) {
-    while (s < e && sql.charAt(s) <= ' ') {
+    while (s < e && buf[s] <= ' ') {
       s++;
     }
-    while (e > s && sql.charAt(e - 1) <= ' ') {
+    while (e > s && buf[e - 1] <= ' ') {
       e--;
     }
     if (e - s == 15 && sql.regionMatches(true, s, "lagwise:", 0, 8)) {
@@ -272,7 +274,7 @@ final class Lexer {
     int p = pos + 1;
     boolean esc = false;
     while (p < len) {
-      char c = sql.charAt(p);
+      char c = buf[p];
       if (c == '\\' && (backslash || ambiguous)) {
         if (ambiguous) {
           backslashSeen = true;
@@ -323,7 +325,7 @@ final class Lexer {
     }
     int tagLen = p + 1 - pos;
     for (int q = p + 1; q + tagLen <= len; q++) {
-      if (sql.charAt(q) == '$' && sql.regionMatches(q, sql, pos, tagLen)) {
+      if (buf[q] == '$' && sql.regionMatches(q, sql, pos, tagLen)) {
         start = p + 1;
         end = q;
         pos = q + tagLen;
@@ -373,12 +375,12 @@ final class Lexer {
     start = pos;
     int p = pos;
     int h = 0;
-    for (char c; p < len && isIdentPart(c = sql.charAt(p)); p++) {
+    for (char c; p < len && isIdentPart(c = buf[p]); p++) {
       h = 31 * h + NameTable.fold(c);
     }
     hash = h;
     pos = end = p;
-    if (!mysql && p - start == 1 && (sql.charAt(start) | 32) == 'e' && at(p) == '\'') {
+    if (!mysql && p - start == 1 && (buf[start] | 32) == 'e' && at(p) == '\'') {
       return quoted('\'', STRING, true, false, "unterminated string literal");
     }
     return WORD;
@@ -388,7 +390,7 @@ final class Lexer {
   private int variable() {
     if (at(pos + 1) == '@') {
       int p = pos + 2;
-      while (p < len && (isIdentPart(sql.charAt(p)) || sql.charAt(p) == '.')) {
+      while (p < len && (isIdentPart(buf[p]) || buf[p] == '.')) {
         p++;
       }
       start = pos + 2;
@@ -402,7 +404,7 @@ final class Lexer {
       return t == ERROR ? ERROR : USERVAR;
     }
     int p = pos + 1;
-    while (p < len && (isIdentPart(sql.charAt(p)) || sql.charAt(p) == '.')) {
+    while (p < len && (isIdentPart(buf[p]) || buf[p] == '.')) {
       p++;
     }
     start = pos + 1;
