@@ -26,6 +26,7 @@ class LogicalStatement implements Statement {
   /** The vendor statement that ran last: results, warnings and counts come from it. */
   Statement current;
 
+  private LogicalResultSet wrapped;
   private boolean closed;
   private boolean closeOnCompletion;
   private int fetchSize;
@@ -241,8 +242,15 @@ class LogicalStatement implements Statement {
     }
   }
 
+  /** The wrapper of {@code rs}; the same one again when asked twice for the same result set. */
   ResultSet wrap(ResultSet rs) {
-    return rs == null ? null : new LogicalResultSet(this, rs);
+    if (rs == null) {
+      return null;
+    }
+    if (wrapped == null || wrapped.delegate != rs) {
+      wrapped = new LogicalResultSet(this, rs);
+    }
+    return wrapped;
   }
 
   final void checkOpen() throws SQLException {
@@ -565,6 +573,7 @@ class LogicalStatement implements Statement {
       }
     }
     current = null;
+    wrapped = null;
     if (first != null) {
       throw first;
     }

@@ -269,6 +269,18 @@ class RoutingTest {
   }
 
   @Test
+  void resultSetsAnswerTheLagwiseStatementAndAreStable() throws SQLException {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      assertThat(s.execute("SELECT 'rs'")).isTrue();
+      ResultSet rs = s.getResultSet();
+      assertThat(rs.getStatement()).isSameAs(s);
+      assertThat(s.getResultSet()).isSameAs(rs);
+      assertThat(s.getConnection()).isSameAs(c);
+    }
+  }
+
+  @Test
   void leastInFlightUsesReplicas() throws SQLException {
     try (Connection c = connect("?lagwise.loadBalance=least-in-flight")) {
       for (int i = 0; i < 4; i++) {
