@@ -127,7 +127,7 @@ final class Analyzer {
   int keyword() {
     // No keyword is a single letter: skip the lookup for the usual one-letter aliases.
     return lx.type == WORD && lx.end - lx.start > 1
-        ? Keywords.id(sql, lx.start, lx.end, lx.hash)
+        ? Keywords.id(lx.buf, lx.start, lx.end, lx.hash)
         : -1;
   }
 
@@ -393,15 +393,16 @@ final class Analyzer {
       }
     }
     boolean exact = quoted && !mysql;
-    int folded = quoted ? NameTable.hash(sql, ns, ne, false) : hash;
-    int h = exact ? NameTable.hash(sql, ns, ne, true) : folded;
+    char[] buf = lx.buf;
+    int folded = quoted ? NameTable.hash(buf, ns, ne, false) : hash;
+    int h = exact ? NameTable.hash(buf, ns, ne, true) : folded;
     boolean builtinScope =
         !qualified
             || !mysql
                 && !qEscaped
                 && qe - qs == 10
                 && sql.regionMatches(true, qs, "pg_catalog", 0, 10);
-    if (builtinScope && !escaped && pinning.contains(sql, ns, ne, exact, h)) {
+    if (builtinScope && !escaped && pinning.contains(buf, ns, ne, exact, h)) {
       find(FOUND_PIN, "session state or lock: " + sql.substring(ns, ne).toLowerCase(Locale.ROOT));
       return;
     }
@@ -410,12 +411,12 @@ final class Analyzer {
     }
     boolean safe =
         !escaped
-            && (builtinScope && builtins.contains(sql, ns, ne, exact, h)
-                || user.size() > 0 && user.contains(sql, ns, ne, false, folded)
+            && (builtinScope && builtins.contains(buf, ns, ne, exact, h)
+                || user.size() > 0 && user.contains(buf, ns, ne, false, folded)
                 || qualified
                     && !qEscaped
                     && user.size() > 0
-                    && user.containsQualified(sql, qs, qe, ns, ne));
+                    && user.containsQualified(buf, qs, qe, ns, ne));
     if (!safe) {
       String name = qualified ? sql.substring(qs, qe) + "." + sql.substring(ns, ne) : text(ns, ne);
       if (mode == SET_MODE) {

@@ -195,7 +195,7 @@ final class Keywords {
   private Keywords() {}
 
   /** The keyword id of the region, or -1. Quoted names are never keywords. */
-  static int id(String sql, int start, int end, int foldedHash) {
+  static int id(char[] sql, int start, int end, int foldedHash) {
     return end - start > 19 ? -1 : TABLE_OF_WORDS.get(sql, start, end, false, foldedHash);
   }
 

@@ -32,7 +32,10 @@ final class Lexer {
   static final int ERROR = 16;
 
   private final String sql;
-  private final char[] buf;
+
+  /** The SQL text as chars: scanned and looked up without String.charAt. */
+  final char[] buf;
+
   private final int len;
   private final boolean mysql;
   private final boolean altBackslash;
@@ -375,8 +378,17 @@ final class Lexer {
     start = pos;
     int p = pos;
     int h = 0;
-    for (char c; p < len && isIdentPart(c = buf[p]); p++) {
-      h = 31 * h + NameTable.fold(c);
+    char[] b = buf;
+    for (int f; p < len; p++) {
+      char c = b[p];
+      if (c < 128) {
+        if ((f = FOLDED_IDENT_PART[c]) == 0) {
+          break;
+        }
+      } else {
+        f = c;
+      }
+      h = 31 * h + f;
     }
     hash = h;
     pos = end = p;
@@ -419,10 +431,14 @@ final class Lexer {
   private static final boolean[] IDENT_START = new boolean[128];
   private static final boolean[] IDENT_PART = new boolean[128];
 
+  /** For ASCII identifier characters their {@link NameTable#fold}ed value, else 0. */
+  private static final char[] FOLDED_IDENT_PART = new char[128];
+
   static {
     for (char c = 0; c < 128; c++) {
       IDENT_START[c] = (c | 32) >= 'a' && (c | 32) <= 'z' || c == '_';
       IDENT_PART[c] = IDENT_START[c] || isDigit(c) || c == '$';
+      FOLDED_IDENT_PART[c] = IDENT_PART[c] ? (char) NameTable.fold(c) : 0;
     }
   }
 
