@@ -95,7 +95,11 @@ final class Heads {
       return other(a, TRANSACTION_SCOPED, "cursor " + Keywords.upper(k), lx.next());
     }
     if (k == Keywords.LOCK) {
-      return other(a, SESSION_PINNING, "LOCK", lx.next());
+      // PostgreSQL's LOCK holds until the transaction ends (it is an error outside one); MySQL's
+      // LOCK TABLES holds for the session.
+      return my
+          ? other(a, SESSION_PINNING, "LOCK", lx.next())
+          : other(a, TRANSACTION_SCOPED, "LOCK lasts until the transaction ends", lx.next());
     }
     if (k == Keywords.CREATE) {
       return create(a);
