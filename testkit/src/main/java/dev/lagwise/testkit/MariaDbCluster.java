@@ -53,12 +53,13 @@ public final class MariaDbCluster implements Cluster {
 
   /** How many replicas, then {@link #start()}. */
   public static final class Builder {
-    private int replicas = 1;
+    private int replicas = 2;
     private IntSupplier ports = Processes::freePort;
     private List<String> serverArgs = List.of();
 
     private Builder() {}
 
+    /** Number of GTID replicas, 0 or more; default 2, as for PostgreSQL. */
     public Builder replicas(int replicas) {
       if (replicas < 0) {
         throw new IllegalArgumentException("replicas must be >= 0, got " + replicas);
