@@ -40,6 +40,9 @@ final class PgDataDirs {
           // a primary's shutdown waits for its replicas' confirmation; a hung one is dropped here
           Map.entry("wal_sender_timeout", "10s"),
           Map.entry("huge_pages", "off"),
+          // posix segments live in /dev/shm and outlive a SIGKILLed server; mmap ones live in
+          // the data directory, which close() removes
+          Map.entry("dynamic_shared_memory_type", "mmap"),
           Map.entry("jit", "off"),
           Map.entry("logging_collector", "off"),
           Map.entry("log_line_prefix", "'%m [%p] '"));

@@ -20,14 +20,18 @@ class PostgresClusterTest {
   void closeLeavesNoProcessAndNoDirectory() throws Exception {
     PostgresCluster cluster = PostgresCluster.builder().replicas(1).start();
     Path dir = cluster.directory();
+    List<ProcessHandle> postmasters = new ArrayList<>();
     List<ProcessHandle> processes = new ArrayList<>();
     for (Node n : cluster.nodes()) {
       ProcessHandle postmaster = ((PgNode) n).process().handle().orElseThrow();
+      postmasters.add(postmaster);
       processes.add(postmaster);
       postmaster.descendants().forEach(processes::add);
     }
-    // postmaster, checkpointer, WAL sender/receiver, startup, ... on both nodes
-    assertThat(processes).hasSizeGreaterThan(6).allMatch(ProcessHandle::isAlive);
+    // postmaster, checkpointer, WAL sender/receiver, startup, ... on both nodes; short-lived
+    // children (an autovacuum worker) may already be gone, the postmasters may not
+    assertThat(processes).hasSizeGreaterThan(6);
+    assertThat(postmasters).allMatch(ProcessHandle::isAlive);
     assertThat(dir).isDirectory();
     cluster.replicas().get(0).hang(); // close must cope with a hung node
 
