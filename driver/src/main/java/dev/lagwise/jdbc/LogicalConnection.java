@@ -84,12 +84,13 @@ final class LogicalConnection implements LagwiseConnection {
     if (hint == Hint.REPLICA) {
       return replicaOrPrimary();
     }
+    if (!state.autoCommit) {
+      // This statement starts a transaction, whatever it is.
+      return state.readOnly ? replicaOrPrimary() : primaryNode();
+    }
     StatementKind kind = c.kind();
     if (kind == StatementKind.SESSION_REPLAYABLE) {
       return anyOpenNode();
-    }
-    if (!state.autoCommit) {
-      return state.readOnly ? replicaOrPrimary() : primaryNode();
     }
     return kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY
         ? replicaOrPrimary()

@@ -23,8 +23,11 @@ class LogicalStatement implements Statement {
   private final Statement[] physical;
   private final PhysicalConnection[] owners;
 
-  /** The vendor statement that ran last: results, warnings and counts come from it. */
-  Statement current;
+  /**
+   * The vendor statement that ran last: results, warnings and counts come from it. Volatile because
+   * {@link #cancel()} is called from other threads.
+   */
+  volatile Statement current;
 
   private LogicalResultSet wrapped;
   private boolean closed;
@@ -321,8 +324,9 @@ class LogicalStatement implements Statement {
   @Override
   public void cancel() throws SQLException {
     checkOpen();
-    if (current != null) {
-      current.cancel();
+    Statement s = current;
+    if (s != null) {
+      s.cancel();
     }
   }
 

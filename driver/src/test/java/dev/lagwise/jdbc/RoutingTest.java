@@ -124,6 +124,19 @@ class RoutingTest {
   }
 
   @Test
+  void aSetThatStartsATransactionStartsItWhereTheTransactionBelongs() throws SQLException {
+    try (Connection c = connect("")) {
+      run(c, "SELECT 'open-a-replica'");
+      c.setAutoCommit(false);
+      run(c, "SET statement_timeout = 1000");
+      run(c, "UPDATE t SET a = 'after-set'");
+      c.commit();
+    }
+    assertThat(StubDriver.hostsFor("statement_timeout")).first().isEqualTo(primary);
+    assertThat(StubDriver.hostsFor("after-set")).containsExactly(primary);
+  }
+
+  @Test
   void hintsOverrideClassification() throws SQLException {
     try (Connection c = connect("")) {
       run(c, "/*lagwise:primary*/ SELECT 'hinted'");
