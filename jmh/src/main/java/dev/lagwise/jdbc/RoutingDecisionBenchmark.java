@@ -1,7 +1,9 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.jmh.AlternatingPointRead;
 import dev.lagwise.routing.Classification;
 import dev.lagwise.testkit.PostgresCluster;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -52,8 +54,10 @@ public class RoutingDecisionBenchmark {
   private ConcurrentHashMap<String, Classification> map;
 
   @Setup(Level.Trial)
-  public void setUp() throws SQLException {
+  public void setUp() throws SQLException, IOException, InterruptedException {
     cluster = PostgresCluster.builder().replicas(1).start();
+    // Off this JVM's CPU (run it under taskset -c 1): the monitor's probes wake them up.
+    AlternatingPointRead.pinServers(System.getProperty("lagwise.bench.serverCpus", "0"));
     connection =
         DriverManager.getConnection(cluster.lagwiseUrl(), cluster.user(), cluster.password());
     logical = connection.unwrap(LogicalConnection.class);

@@ -5,6 +5,7 @@ import dev.lagwise.testkit.Node;
 import dev.lagwise.testkit.PostgresCluster;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ public final class AlternatingPointRead {
         read(pl, 1);
         Node replica = nodeOf(cluster, lagwise);
         System.out.println("Lagwise reads from " + replica.name() + " " + replica.jdbcUrl());
-        try (Connection rawA = replica.connect();
-            Connection rawB = replica.connect();
+        try (Connection rawA = raw(cluster, replica);
+            Connection rawB = raw(cluster, replica);
             PreparedStatement pa = rawA.prepareStatement(QUERY);
             PreparedStatement pb = rawB.prepareStatement(QUERY)) {
           PreparedStatement[] ps = {pa, pb, pl};
@@ -100,6 +101,7 @@ public final class AlternatingPointRead {
             throw new IllegalStateException("Lagwise moved to another node during the run");
           }
           printSummary(results, iterations, rounds);
+          printClientCost(pa, pl);
         }
       }
     }
@@ -121,6 +123,39 @@ public final class AlternatingPointRead {
     if (sink == 42) {
       System.out.println();
     }
+  }
+
+  /**
+   * Heap bytes this thread allocates per read (deterministic, unlike time): the median over 7
+   * blocks of 10,000 reads, alternating raw A and Lagwise.
+   */
+  private static void printClientCost(PreparedStatement raw, PreparedStatement lagwise)
+      throws SQLException {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    int blocks = 7;
+    int n = 10_000;
+    double[][] bytes = new double[2][blocks];
+    PreparedStatement[] ps = {raw, lagwise};
+    for (int b = 0; b < blocks; b++) {
+      for (int k = 0; k < 2; k++) {
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < n; i++) {
+          read(ps[k], 1 + (i % ROWS));
+        }
+        bytes[k][b] = (double) (threads.getThreadAllocatedBytes(id) - before) / n;
+      }
+    }
+    Arrays.sort(bytes[0]);
+    Arrays.sort(bytes[1]);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-44s %9.1f%n  %-44s %9.1f%n",
+        "raw A heap bytes allocated per read",
+        bytes[0][blocks / 2],
+        "lagwise heap bytes allocated per read",
+        bytes[1][blocks / 2]);
   }
 
   static int read(PreparedStatement ps, int id) throws SQLException {
@@ -204,6 +239,11 @@ public final class AlternatingPointRead {
     return s;
   }
 
+  /** Plain PgJDBC to {@code node}, as an application would open it: URL, user, password. */
+  static Connection raw(PostgresCluster cluster, Node node) throws SQLException {
+    return DriverManager.getConnection(node.jdbcUrl(), cluster.user(), cluster.password());
+  }
+
   /** The testkit node that ran the last statement of {@code c}, by port. */
   static Node nodeOf(PostgresCluster cluster, Connection c) throws SQLException {
     String host = c.unwrap(LagwiseConnection.class).lastNode();
@@ -230,7 +270,7 @@ public final class AlternatingPointRead {
    * Pins every descendant process of this JVM — the PostgreSQL servers testkit started, and through
    * them every backend they fork later (affinity is inherited) — to {@code cpus}, all threads.
    */
-  static void pinServers(String cpus) throws IOException, InterruptedException {
+  public static void pinServers(String cpus) throws IOException, InterruptedException {
     if (!Boolean.parseBoolean(System.getProperty("lagwise.bench.pin", "true"))) {
       System.out.println("not pinning the servers (lagwise.bench.pin=false)");
       return;

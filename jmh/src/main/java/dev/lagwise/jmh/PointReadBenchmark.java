@@ -64,7 +64,7 @@ public class PointReadBenchmark {
     }
     if (target.equals("raw")) {
       ps.close();
-      raw = replica.connect();
+      raw = AlternatingPointRead.raw(cluster, replica);
       ps = raw.prepareStatement(AlternatingPointRead.QUERY);
     }
     statement = ps;
