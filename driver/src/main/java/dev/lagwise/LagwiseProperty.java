@@ -25,9 +25,10 @@ public enum LagwiseProperty {
       "maxLag",
       Type.DURATION,
       "2s",
-      "Bounded staleness: a plain read (no consistency token) may use a replica only if its lag is"
-          + " at most this. Parsed and validated now; enforced once the lag monitor measures lag"
-          + " (until then a replica is eligible when it is up and in recovery)."),
+      "Bounded staleness: a read may use a replica only if the data there is at most this old."
+          + " Lag is measured on this JVM's clock from the primary's and the replica's log"
+          + " positions (never by comparing server clocks); a replica whose lag cannot be measured"
+          + " (for instance while the primary is unreachable) counts as too far behind."),
   REPLICA_SAFE_FUNCTIONS(
       "replicaSafeFunctions",
       Type.LIST,

@@ -47,7 +47,7 @@ final class Cluster {
         new ClusterMonitor(
             spec.toString(),
             hostNames,
-            spec.dialect.roleQuery,
+            spec.dialect.probe(),
             node ->
                 vendor.connect(
                     spec.vendorUrl(spec.hosts.get(node), probeQuery), spec.vendorProperties),
@@ -141,12 +141,17 @@ final class Cluster {
     monitor.release();
   }
 
-  /** "host:port: error" for every host, for the message when nothing is reachable. */
+  /** Each host with its status, lag and last error, for messages when a statement cannot run. */
   String describeNodes() {
     ClusterSnapshot s = monitor.snapshot();
+    long now = System.nanoTime();
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < hostNames.size(); i++) {
       b.append(i > 0 ? "; " : "").append(hostNames.get(i)).append(' ').append(s.status(i));
+      if (s.status(i) == NodeStatus.REPLICA) {
+        long lag = s.lagNanos(i, now);
+        b.append(lag < 0 ? " lag unknown" : " lag " + lag / 1_000_000 + "ms");
+      }
       if (s.error(i) != null) {
         b.append(" (")
             .append(Masking.scrub(s.error(i), spec.vendorProperties.getProperty("password")))

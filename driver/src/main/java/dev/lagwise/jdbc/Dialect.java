@@ -1,32 +1,78 @@
 package dev.lagwise.jdbc;
 
-/** The vendor databases Lagwise fronts: URL scheme, default port and the role probe. */
+import dev.lagwise.monitor.NodeProbe;
+import dev.lagwise.monitor.Observation;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/** The vendor databases Lagwise fronts: URL scheme, default port and the monitor's probe. */
 enum Dialect {
   // A PostgreSQL hot standby refuses SERIALIZABLE ("cannot use serializable mode in a hot
   // standby"): serializable sessions read from the primary.
-  POSTGRESQL("postgresql", 5432, "SELECT pg_is_in_recovery()", false),
-  MYSQL("mysql", 3306, "SELECT @@read_only", true),
-  MARIADB("mariadb", 3306, "SELECT @@read_only", true);
+  POSTGRESQL(
+      "postgresql",
+      5432,
+      false,
+      // Position: bytes of WAL written (primary) or replayed (standby), as a number.
+      "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"
+          + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint"),
+  // MySQL's GTID sets are not a single number: its positions are unknown, so its replicas serve
+  // no read with a lag bound until GTID sets are supported.
+  MYSQL("mysql", 3306, true, "SELECT @@read_only, NULL"),
+  // MariaDB: the sequence number of a single-domain GTID position (binlog on the primary, applied
+  // on a replica); several domains have no single order, so their position is unknown.
+  MARIADB(
+      "mariadb",
+      3306,
+      true,
+      "SELECT @@read_only, IF(@@read_only, @@gtid_slave_pos, @@gtid_binlog_pos)");
 
   final String scheme;
   final int defaultPort;
-
-  /**
-   * Returns one boolean column: true on a replica (in recovery / read-only), false on a primary.
-   */
-  final String roleQuery;
-
   final boolean replicasServeSerializable;
+  private final String probeQuery;
 
-  Dialect(String scheme, int defaultPort, String roleQuery, boolean replicasServeSerializable) {
+  Dialect(String scheme, int defaultPort, boolean replicasServeSerializable, String probeQuery) {
     this.scheme = scheme;
     this.defaultPort = defaultPort;
-    this.roleQuery = roleQuery;
     this.replicasServeSerializable = replicasServeSerializable;
+    this.probeQuery = probeQuery;
   }
 
   /** The part after {@code jdbc:lagwise:} that selects this dialect, e.g. {@code postgresql://}. */
   String urlPrefix() {
     return scheme + "://";
+  }
+
+  /** One query per host and poll: role (true on a replica) and log position. */
+  NodeProbe probe() {
+    return c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(probeQuery)) {
+        rs.next();
+        boolean replica = rs.getBoolean(1);
+        long position;
+        if (this == POSTGRESQL) {
+          position = rs.getLong(2);
+          position = rs.wasNull() ? -1 : position;
+        } else {
+          position = gtidSequence(rs.getString(2));
+        }
+        return new Observation(replica, position);
+      }
+    };
+  }
+
+  /** {@code domain-server-sequence} to its sequence; -1 for none, several domains or garbage. */
+  static long gtidSequence(String gtid) {
+    if (gtid == null || gtid.isEmpty() || gtid.indexOf(',') >= 0) {
+      return -1;
+    }
+    int dash = gtid.lastIndexOf('-');
+    try {
+      return dash < 0 ? -1 : Long.parseLong(gtid.substring(dash + 1).trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

@@ -44,6 +44,7 @@ final class LogicalConnection implements LagwiseConnection {
   final SessionState state = new SessionState();
   private final PhysicalConnection[] slots;
   private final boolean leastInFlight;
+  private final long maxLagNanos;
 
   /** Node of the open transaction, or -1. */
   private int txNode = -1;
@@ -51,6 +52,7 @@ final class LogicalConnection implements LagwiseConnection {
   private boolean pinned;
   private boolean closed;
   private int preferredReplica = -1;
+  private int tieBreak;
   private int lastNode = -1;
   private SQLWarning warnings;
 
@@ -60,6 +62,8 @@ final class LogicalConnection implements LagwiseConnection {
     this.classifier = cluster.classifier;
     this.slots = new PhysicalConnection[spec.hosts.size()];
     this.leastInFlight = spec.settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT;
+    this.maxLagNanos = spec.settings.maxLag.toNanos();
+    this.tieBreak = cluster.nextReplicaTicket();
   }
 
   // ---------------------------------------------------------------- routing
@@ -122,28 +126,45 @@ final class LogicalConnection implements LagwiseConnection {
     long now = System.nanoTime();
     int n = slots.length;
     if (leastInFlight) {
+      // Ties (common: little concurrency) rotate, so they do not all land on the first host.
+      int start = tieBreak++ & Integer.MAX_VALUE;
       int best = -1;
       int bestLoad = Integer.MAX_VALUE;
-      for (int i = 0; i < n; i++) {
-        if (s.isUsableReplica(i, now) && cluster.inFlight.get(i) < bestLoad) {
+      for (int k = 0; k < n; k++) {
+        int i = (start + k) % n;
+        if (s.isUsableReplica(i, now, maxLagNanos) && cluster.inFlight.get(i) < bestLoad) {
           best = i;
           bestLoad = cluster.inFlight.get(i);
         }
       }
-      return best >= 0 ? best : primaryNode();
+      return best >= 0 ? best : primaryForRead();
     }
-    if (preferredReplica >= 0 && s.isUsableReplica(preferredReplica, now)) {
+    if (preferredReplica >= 0 && s.isUsableReplica(preferredReplica, now, maxLagNanos)) {
       return preferredReplica;
     }
     int start = cluster.nextReplicaTicket();
     for (int i = 0; i < n; i++) {
       int candidate = (start + i) % n;
-      if (s.isUsableReplica(candidate, now)) {
+      if (s.isUsableReplica(candidate, now, maxLagNanos)) {
         preferredReplica = candidate;
         return candidate;
       }
     }
-    return primaryNode();
+    return primaryForRead();
+  }
+
+  /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
+  private int primaryForRead() throws SQLException {
+    int p = cluster.snapshot().primary();
+    if (p < 0) {
+      throw Errors.unavailable(
+          "No replica is usable within lagwise.maxLag="
+              + spec.settings.maxLag.toMillis()
+              + "ms and no primary is reachable; hosts: "
+              + cluster.describeNodes(),
+          null);
+    }
+    return p;
   }
 
   /** For session SQL: a node already open (primary first), else wherever a read would go. */

@@ -209,9 +209,10 @@ class RoutingTest {
   }
 
   @Test
-  void writesFailFastWithA08StateWhenNoPrimaryIsReachable() throws SQLException {
-    StubDriver.DOWN.put(primary, true);
-    try (Connection c = connect("?lagwise.pollInterval=20ms")) {
+  void withThePrimaryGoneReadsContinueWithinMaxLagAndWritesFailFastWithA08State() throws Exception {
+    try (Connection c = connect("?lagwise.pollInterval=20ms&lagwise.maxLag=1s")) {
+      run(c, "SELECT 'warm'");
+      StubDriver.DOWN.put(primary, true);
       run(c, "SELECT 'still-served'");
       assertThat(StubDriver.hostsFor("still-served")).singleElement().isNotEqualTo(primary);
       assertThatThrownBy(() -> run(c, "UPDATE t SET a = 1"))
@@ -221,6 +222,24 @@ class RoutingTest {
           .extracting(e -> ((SQLException) e).getSQLState())
           .asString()
           .startsWith("08");
+      // Without the primary nobody measures lag: past maxLag, replicas are no longer trusted.
+      Thread.sleep(1200);
+      assertThatThrownBy(() -> run(c, "SELECT 'too-stale'"))
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining("lagwise.maxLag=1000ms");
+      assertThat(StubDriver.hostsFor("too-stale")).isEmpty();
+    }
+  }
+
+  @Test
+  void withThePrimaryUnreachableFromTheStartReplicaLagIsUnknownAndReadsFail() throws SQLException {
+    StubDriver.DOWN.put(primary, true);
+    try (Connection c = connect("")) {
+      assertThatThrownBy(() -> run(c, "SELECT 'unknown-lag'"))
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining("lag unknown")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("08001");
     }
   }
 

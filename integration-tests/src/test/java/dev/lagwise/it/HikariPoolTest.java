@@ -61,7 +61,7 @@ class HikariPoolTest {
     }
     cluster.awaitReplicasCaughtUp(CATCH_UP);
     // The first connection to a cluster in this JVM gives the shared role monitor its vendor
-    // properties; make sure that is not one of the pools below (see HikariDriverBugTest).
+    // properties; make sure that is not one of the pools below (see HikariRegressionTest).
     try (Connection c =
             DriverManager.getConnection(cluster.lagwiseUrl(), cluster.user(), cluster.password());
         Statement s = c.createStatement();
@@ -384,9 +384,19 @@ class HikariPoolTest {
         }
       }
       Map<String, Set<Integer>> atEnd = backends(cluster, app);
-      assertThat(atEnd)
-          .as("backend pids after 40 cycles vs after the first")
-          .isEqualTo(afterWarmUp);
+      // Nothing was closed and reopened: every backend of the first cycle is still there. Under
+      // least-in-flight a logical connection may add a connection to another replica later
+      // (bounded by the pool size per node, checked below); under round-robin the set is fixed.
+      for (Map.Entry<String, Set<Integer>> e : afterWarmUp.entrySet()) {
+        assertThat(atEnd.get(e.getKey()))
+            .as("backend pids of %s after 40 cycles vs after the first", e.getKey())
+            .containsAll(e.getValue());
+      }
+      if (kind == PoolKind.JDBC_URL) { // round-robin; DATA_SOURCE_CLASS_NAME is least-in-flight
+        assertThat(atEnd)
+            .as("backend pids after 40 cycles vs after the first")
+            .isEqualTo(afterWarmUp);
+      }
       assertThat(atEnd.get(primaryName())).as("primary backends: %s", atEnd).hasSize(size);
       for (Node r : cluster.replicas()) {
         assertThat(atEnd.get(r.name()).size())

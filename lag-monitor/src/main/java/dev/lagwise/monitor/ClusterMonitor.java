@@ -1,9 +1,7 @@
 package dev.lagwise.monitor;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,31 +23,36 @@ public final class ClusterMonitor implements AutoCloseable {
 
   private final String name;
   private final List<String> hostNames;
-  private final String roleQuery;
+  private final NodeProbe probe;
   private final NodeConnector connector;
   private final long pollNanos;
   private final long probeTimeoutNanos;
   private final LongSupplier ticker;
 
   private volatile ClusterSnapshot snapshot;
+
+  /** The primary's positions over time; guarded by this. */
+  private final PositionHistory history = new PositionHistory(4096);
+
+  private int historyOwner = -1;
   private int users;
   private Prober[] probers;
 
   /**
    * @param hostNames one display name per host ({@code host:port}), in URL order
-   * @param roleQuery a query returning one boolean: true on a replica
+   * @param probe the query that reads a host's role and log position
    */
   public ClusterMonitor(
       String name,
       List<String> hostNames,
-      String roleQuery,
+      NodeProbe probe,
       NodeConnector connector,
       Duration pollInterval,
       Duration probeTimeout,
       LongSupplier ticker) {
     this.name = name;
     this.hostNames = List.copyOf(hostNames);
-    this.roleQuery = roleQuery;
+    this.probe = probe;
     this.connector = connector;
     this.pollNanos = pollInterval.toNanos();
     this.probeTimeoutNanos = probeTimeout.toNanos();
@@ -152,7 +155,7 @@ public final class ClusterMonitor implements AutoCloseable {
    * probe it again at once instead of waiting for the next interval.
    */
   public void reportFailure(int node, String error) {
-    publish(node, NodeStatus.DOWN, error);
+    failed(node, error);
     Prober[] p;
     synchronized (this) {
       p = probers;
@@ -162,18 +165,38 @@ public final class ClusterMonitor implements AutoCloseable {
     }
   }
 
-  private synchronized void publish(int node, NodeStatus status, String error) {
-    snapshot = snapshot.with(node, status, ticker.getAsLong(), error);
+  /** Records what a probe sent at {@code sentNanos} found, and publishes a new snapshot. */
+  synchronized void observed(int node, Observation o, long sentNanos) {
+    long now = ticker.getAsLong();
+    long freshAsOf;
+    NodeStatus status;
+    if (o.replica()) {
+      status = NodeStatus.REPLICA;
+      freshAsOf = history.freshAsOf(o.position());
+    } else {
+      status = NodeStatus.PRIMARY;
+      if (historyOwner != node) {
+        // A new primary (promotion): positions of the old one say nothing about it.
+        history.clear();
+        historyOwner = node;
+      }
+      if (o.position() >= 0) {
+        history.add(sentNanos, o.position());
+      }
+      freshAsOf = sentNanos;
+    }
+    ClusterSnapshot next =
+        snapshot.with(node, status, now, o.position(), freshAsOf, history.latestPosition(), null);
+    if (status == NodeStatus.PRIMARY && o.position() >= 0) {
+      next = next.withReplicasAtOrPast(o.position(), sentNanos);
+    }
+    snapshot = next;
     notifyAll();
   }
 
-  /** Probes one host on the calling thread; used by the probe threads and by tests. */
-  NodeStatus probeOnce(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(roleQuery)) {
-      rs.next();
-      return rs.getBoolean(1) ? NodeStatus.REPLICA : NodeStatus.PRIMARY;
-    }
+  private synchronized void failed(int node, String error) {
+    snapshot = snapshot.down(node, ticker.getAsLong(), error);
+    notifyAll();
   }
 
   @Override
@@ -224,11 +247,12 @@ public final class ClusterMonitor implements AutoCloseable {
         if (connection == null) {
           connection = connector.connect(node);
         }
-        publish(node, probeOnce(connection), null);
+        long sent = ticker.getAsLong();
+        observed(node, probe.probe(connection), sent);
       } catch (SQLException | RuntimeException e) {
         closeConnection();
         if (running) {
-          publish(node, NodeStatus.DOWN, String.valueOf(e.getMessage()));
+          failed(node, String.valueOf(e.getMessage()));
         }
       }
     }

@@ -4,39 +4,129 @@ import java.util.Arrays;
 
 /**
  * An immutable view of the cluster, published by {@link ClusterMonitor} through one volatile field
- * and read by routing without locks. Each node's status carries the time of the probe that produced
- * it; a status older than the monitor's deadline counts as unknown, so a stalled monitor sends
- * reads to the primary rather than to a replica nobody has looked at.
+ * and read by routing without locks or allocation.
+ *
+ * <p>Invariants: each host's status carries the local time of the probe that produced it, and a
+ * status older than the monitor's deadline counts as unknown, so a stalled monitor sends reads to
+ * the primary rather than to a replica nobody has looked at. A replica's lag in time is "now minus
+ * the local time up to which it has every commit" ({@link PositionHistory}); when that time is
+ * unknown, so is the lag, and the replica is not usable for reads that carry a lag bound.
  */
 public final class ClusterSnapshot {
 
   private final NodeStatus[] status;
   private final long[] probedAtNanos;
+  private final long[] positions;
+  private final long[] freshAsOfNanos;
   private final String[] errors;
+  private final long primaryPosition;
   private final long staleAfterNanos;
 
-  ClusterSnapshot(
-      NodeStatus[] status, long[] probedAtNanos, String[] errors, long staleAfterNanos) {
+  private ClusterSnapshot(
+      NodeStatus[] status,
+      long[] probedAtNanos,
+      long[] positions,
+      long[] freshAsOfNanos,
+      String[] errors,
+      long primaryPosition,
+      long staleAfterNanos) {
     this.status = status;
     this.probedAtNanos = probedAtNanos;
+    this.positions = positions;
+    this.freshAsOfNanos = freshAsOfNanos;
     this.errors = errors;
+    this.primaryPosition = primaryPosition;
     this.staleAfterNanos = staleAfterNanos;
   }
 
   static ClusterSnapshot initial(int nodes, long staleAfterNanos) {
     NodeStatus[] s = new NodeStatus[nodes];
     Arrays.fill(s, NodeStatus.UNKNOWN);
-    return new ClusterSnapshot(s, new long[nodes], new String[nodes], staleAfterNanos);
+    long[] positions = new long[nodes];
+    Arrays.fill(positions, -1);
+    long[] fresh = new long[nodes];
+    Arrays.fill(fresh, PositionHistory.UNKNOWN);
+    return new ClusterSnapshot(
+        s, new long[nodes], positions, fresh, new String[nodes], -1, staleAfterNanos);
   }
 
-  ClusterSnapshot with(int node, NodeStatus newStatus, long nowNanos, String error) {
+  /** A copy with one host's new probe result. */
+  ClusterSnapshot with(
+      int node,
+      NodeStatus newStatus,
+      long probedAt,
+      long position,
+      long freshAsOf,
+      long newPrimaryPosition,
+      String error) {
     NodeStatus[] s = status.clone();
     long[] t = probedAtNanos.clone();
+    long[] p = positions.clone();
+    long[] f = freshAsOfNanos.clone();
     String[] e = errors.clone();
     s[node] = newStatus;
-    t[node] = nowNanos;
+    t[node] = probedAt;
+    p[node] = position;
+    f[node] = freshAsOf;
     e[node] = error;
-    return new ClusterSnapshot(s, t, e, staleAfterNanos);
+    return new ClusterSnapshot(s, t, p, f, e, newPrimaryPosition, staleAfterNanos);
+  }
+
+  /**
+   * A copy in which every replica already known to be at or past {@code primaryAt} (the primary's
+   * position at {@code sentNanos}) has every commit up to {@code sentNanos}: positions only grow,
+   * so what a replica had replayed at its last probe it still has. This keeps the lag of replicas
+   * of an idle primary near zero between their own probes, and lets the first probe round finish
+   * with known lags whatever order the hosts answered in.
+   */
+  ClusterSnapshot withReplicasAtOrPast(long primaryAt, long sentNanos) {
+    long[] f = null;
+    for (int i = 0; i < status.length; i++) {
+      if (status[i] == NodeStatus.REPLICA
+          && positions[i] >= primaryAt
+          && (freshAsOfNanos[i] == PositionHistory.UNKNOWN || freshAsOfNanos[i] - sentNanos < 0)) {
+        if (f == null) {
+          f = freshAsOfNanos.clone();
+        }
+        f[i] = sentNanos;
+      }
+    }
+    return f == null
+        ? this
+        : new ClusterSnapshot(
+            status, probedAtNanos, positions, f, errors, primaryPosition, staleAfterNanos);
+  }
+
+  /** A copy in which a failed host is DOWN; what was known of its position is kept. */
+  ClusterSnapshot down(int node, long probedAt, String error) {
+    return with(
+        node,
+        NodeStatus.DOWN,
+        probedAt,
+        positions[node],
+        PositionHistory.UNKNOWN,
+        primaryPosition,
+        error);
+  }
+
+  public int size() {
+    return status.length;
+  }
+
+  /** The status as last recorded, fresh or not. */
+  public NodeStatus status(int node) {
+    return status[node];
+  }
+
+  /**
+   * True if {@code node} was seen as a replica by a probe not older than the deadline and its lag
+   * is known and at most {@code maxLagNanos}. The routing hot path: no allocation, no lock.
+   */
+  public boolean isUsableReplica(int node, long nowNanos, long maxLagNanos) {
+    return status[node] == NodeStatus.REPLICA
+        && nowNanos - probedAtNanos[node] <= staleAfterNanos
+        && freshAsOfNanos[node] != PositionHistory.UNKNOWN
+        && nowNanos - freshAsOfNanos[node] <= maxLagNanos;
   }
 
   /** True when every host has been probed within the deadline: nothing here is a guess. */
@@ -59,20 +149,6 @@ public final class ClusterSnapshot {
     return true;
   }
 
-  public int size() {
-    return status.length;
-  }
-
-  /** The status as last recorded, fresh or not. */
-  public NodeStatus status(int node) {
-    return status[node];
-  }
-
-  /** True if {@code node} was seen as a replica by a probe that is not older than the deadline. */
-  public boolean isUsableReplica(int node, long nowNanos) {
-    return status[node] == NodeStatus.REPLICA && nowNanos - probedAtNanos[node] <= staleAfterNanos;
-  }
-
   /**
    * The node last seen as primary, or -1. A primary is trusted longer than a replica's freshness:
    * writes only need to know where to go, and a wrong guess fails loudly on the server.
@@ -86,6 +162,25 @@ public final class ClusterSnapshot {
     return -1;
   }
 
+  /** The host's last known log position (written on a primary, replayed on a replica), or -1. */
+  public long position(int node) {
+    return positions[node];
+  }
+
+  /** How far {@code node} is behind the primary's latest known position, in bytes; -1 unknown. */
+  public long lagBytes(int node) {
+    return primaryPosition < 0 || positions[node] < 0
+        ? -1
+        : Math.max(0, primaryPosition - positions[node]);
+  }
+
+  /** How old the data on {@code node} may be at {@code nowNanos}, in nanoseconds; -1 unknown. */
+  public long lagNanos(int node, long nowNanos) {
+    return freshAsOfNanos[node] == PositionHistory.UNKNOWN
+        ? -1
+        : Math.max(0, nowNanos - freshAsOfNanos[node]);
+  }
+
   /** The last error seen on {@code node}, or null. Never contains a password. */
   public String error(int node) {
     return errors[node];
@@ -93,6 +188,6 @@ public final class ClusterSnapshot {
 
   @Override
   public String toString() {
-    return Arrays.toString(status);
+    return Arrays.toString(status) + " positions " + Arrays.toString(positions);
   }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,68 +15,59 @@ import org.junit.jupiter.api.Test;
 
 class ClusterMonitorTest {
 
-  /** Per host: true = replica, false = primary, absent = unreachable. */
-  final Map<Integer, Boolean> roles = new ConcurrentHashMap<>();
+  static final long MS = 1_000_000L;
+
+  /** Per host: what its probe answers; absent = unreachable. */
+  final Map<Integer, Observation> hosts = new ConcurrentHashMap<>();
 
   final AtomicInteger probes = new AtomicInteger();
 
   NodeConnector connector() {
     return node -> {
-      Boolean replica = roles.get(node);
-      if (replica == null) {
+      if (!hosts.containsKey(node)) {
         throw new SQLException("refused " + node, "08001");
       }
-      return proxy(
-          Connection.class,
-          (p, m, a) ->
-              m.getName().equals("createStatement")
-                  ? proxy(
-                      Statement.class,
-                      (p2, m2, a2) -> {
-                        if (m2.getName().equals("executeQuery")) {
-                          probes.incrementAndGet();
-                          if (roles.get(node) == null) {
-                            throw new SQLException("gone", "08006");
-                          }
-                          boolean[] first = {true};
-                          boolean value = roles.get(node);
-                          return proxy(
-                              ResultSet.class,
-                              (p3, m3, a3) -> {
-                                if (m3.getName().equals("next")) {
-                                  boolean r = first[0];
-                                  first[0] = false;
-                                  return r;
-                                }
-                                return m3.getName().equals("getBoolean") ? value : null;
-                              });
-                        }
-                        return null;
-                      })
-                  : null);
+      return (Connection)
+          Proxy.newProxyInstance(
+              Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (p, m, a) -> m.getName().equals("toString") ? "conn" + node : null);
     };
   }
 
-  @SuppressWarnings("unchecked")
-  static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler h) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h);
+  NodeProbe probe() {
+    return c -> {
+      probes.incrementAndGet();
+      int node = Integer.parseInt(c.toString().substring(4));
+      Observation o = hosts.get(node);
+      if (o == null) {
+        throw new SQLException("gone", "08006");
+      }
+      return o;
+    };
   }
 
   ClusterMonitor monitor(AtomicLong clock) {
     return new ClusterMonitor(
         "test",
         List.of("a:1", "b:2", "c:3"),
-        "SELECT role",
+        probe(),
         connector(),
         Duration.ofMillis(20),
         Duration.ofMillis(200),
         clock::get);
   }
 
+  /** A probe sent at {@code sentMs} that answered 1 ms later, on the test's clock. */
+  static void probed(ClusterMonitor m, AtomicLong clock, int node, Observation o, long sentMs) {
+    clock.set((sentMs + 1) * MS);
+    m.observed(node, o, sentMs * MS);
+  }
+
   @Test
   void firstAcquireDiscoversEveryRoleBeforeReturning() {
-    roles.put(0, true);
-    roles.put(1, false);
+    hosts.put(0, new Observation(true, 100));
+    hosts.put(1, new Observation(false, 100));
     ClusterMonitor m = monitor(new AtomicLong(System.nanoTime()));
     try {
       m.acquire();
@@ -87,41 +76,93 @@ class ClusterMonitorTest {
       assertThat(s.status(0)).isEqualTo(NodeStatus.REPLICA);
       assertThat(s.status(2)).isEqualTo(NodeStatus.DOWN);
       assertThat(s.error(2)).contains("refused 2");
+      // Whatever order the hosts answered in, the caught-up replica's lag is known.
+      assertThat(s.lagNanos(0, System.nanoTime())).isNotNegative();
     } finally {
       m.close();
     }
   }
 
   @Test
-  void aReplicaStatusExpiresWhenTheMonitorFallsSilent() {
-    roles.put(0, true);
-    roles.put(1, false);
-    roles.put(2, true);
-    AtomicLong clock = new AtomicLong(1_000_000_000L);
+  void lagInTimeIsMeasuredOnTheMonitorsOwnClock() {
+    AtomicLong clock = new AtomicLong(0);
     ClusterMonitor m = monitor(clock);
-    try {
-      m.acquire();
-      long now = clock.get();
-      assertThat(m.snapshot().isUsableReplica(0, now)).isTrue();
-      // Deadline: 3 polls + the probe timeout = 260 ms. The clock is ours: advance it.
-      assertThat(m.snapshot().isUsableReplica(0, now + Duration.ofMillis(259).toNanos())).isTrue();
-      assertThat(m.snapshot().isUsableReplica(0, now + Duration.ofMillis(261).toNanos())).isFalse();
-      assertThat(m.snapshot().isUsableReplica(1, now)).as("the primary is no replica").isFalse();
-    } finally {
-      m.close();
-    }
+    // The primary writes 1000 bytes per 100 ms; the replica replays, then stops at 2000.
+    probed(m, clock, 1, new Observation(false, 1000), 100);
+    probed(m, clock, 1, new Observation(false, 2000), 200);
+    probed(m, clock, 0, new Observation(true, 2000), 210);
+    probed(m, clock, 1, new Observation(false, 3000), 300);
+    probed(m, clock, 1, new Observation(false, 4000), 400);
+    probed(m, clock, 0, new Observation(true, 2000), 410);
+    clock.set(500 * MS);
+    ClusterSnapshot s = m.snapshot();
+    // The replica has what the primary had at 200 ms: at 500 ms its data is up to 300 ms old.
+    assertThat(s.lagNanos(0, 500 * MS)).isEqualTo(300 * MS);
+    assertThat(s.lagBytes(0)).isEqualTo(2000);
+    assertThat(s.isUsableReplica(0, 500 * MS, 300 * MS)).isTrue();
+    assertThat(s.isUsableReplica(0, 500 * MS, 299 * MS)).isFalse();
+    assertThat(s.isUsableReplica(1, 500 * MS, Long.MAX_VALUE)).as("the primary").isFalse();
+  }
+
+  @Test
+  void aReplicaBehindTheWholeHistoryHasAnUnknownLagAndIsNotUsable() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 5000), 100);
+    probed(m, clock, 0, new Observation(true, 4000), 110);
+    assertThat(m.snapshot().lagNanos(0, 120 * MS)).isEqualTo(-1);
+    assertThat(m.snapshot().isUsableReplica(0, 120 * MS, Long.MAX_VALUE)).isFalse();
+    probed(m, clock, 0, new Observation(true, -1), 130);
+    assertThat(m.snapshot().isUsableReplica(0, 140 * MS, Long.MAX_VALUE))
+        .as("no position, no lag")
+        .isFalse();
+  }
+
+  @Test
+  void anIdlePrimaryKeepsCaughtUpReplicasFresh() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 0, new Observation(true, 7000), 10);
+    probed(m, clock, 1, new Observation(false, 7000), 20);
+    probed(m, clock, 1, new Observation(false, 7000), 1020);
+    // The replica was not probed again, but it already had everything the primary had at 1020.
+    assertThat(m.snapshot().lagNanos(0, 1030 * MS)).isEqualTo(10 * MS);
+  }
+
+  @Test
+  void aPromotionStartsANewHistory() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 9000), 100);
+    probed(m, clock, 2, new Observation(false, 500), 200);
+    probed(m, clock, 0, new Observation(true, 8000), 210);
+    assertThat(m.snapshot().lagNanos(0, 300 * MS))
+        .as("positions of the old primary are no evidence")
+        .isEqualTo(100 * MS);
+  }
+
+  @Test
+  void aStatusExpiresWhenTheMonitorFallsSilent() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 1), 1000);
+    probed(m, clock, 0, new Observation(true, 1), 1000);
+    // Answered at 1001 ms; deadline: 3 polls + the probe timeout = 260 ms.
+    assertThat(m.snapshot().isUsableReplica(0, 1261 * MS, Long.MAX_VALUE)).isTrue();
+    assertThat(m.snapshot().isUsableReplica(0, 1262 * MS, Long.MAX_VALUE)).isFalse();
   }
 
   @Test
   void aReportedFailureTakesTheHostOutAtOnce() {
-    roles.put(0, true);
-    roles.put(1, false);
+    hosts.put(0, new Observation(true, 1));
+    hosts.put(1, new Observation(false, 1));
     ClusterMonitor m = monitor(new AtomicLong(System.nanoTime()));
     try {
       m.acquire();
-      roles.remove(0);
+      hosts.remove(0);
       m.reportFailure(0, "I/O error");
       assertThat(m.snapshot().status(0)).isEqualTo(NodeStatus.DOWN);
+      assertThat(m.snapshot().isUsableReplica(0, System.nanoTime(), Long.MAX_VALUE)).isFalse();
     } finally {
       m.close();
     }
@@ -129,9 +170,9 @@ class ClusterMonitorTest {
 
   @Test
   void probesStopWhenTheLastUserReleasesAndNoThreadSurvives() throws Exception {
-    roles.put(0, false);
-    roles.put(1, true);
-    roles.put(2, true);
+    hosts.put(0, new Observation(false, 1));
+    hosts.put(1, new Observation(true, 1));
+    hosts.put(2, new Observation(true, 1));
     ClusterMonitor m = monitor(new AtomicLong(System.nanoTime()));
     m.acquire();
     m.acquire();
