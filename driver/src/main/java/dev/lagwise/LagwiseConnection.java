@@ -20,4 +20,21 @@ public interface LagwiseConnection extends Connection {
    * statement then runs on the primary until {@code DISCARD ALL} or close.
    */
   boolean isPinnedToPrimary();
+
+  /**
+   * The position this connection's reads must see: its own writes, what it was told to require, and
+   * (under {@code lagwise.consistency=causal}, the default) every write made through this cluster
+   * in this JVM. Null when nothing is required yet. Carry it to another connection or application
+   * server with {@link ConsistencyToken#toString()}.
+   */
+  ConsistencyToken consistencyToken() throws java.sql.SQLException;
+
+  /**
+   * Reads on this connection must see at least {@code token} from now on. The token is untrusted:
+   * it is clamped to the primary's position, so a forged one can at worst send reads to the
+   * primary.
+   *
+   * @throws java.sql.SQLException SQLState 22023 if the token is of another database
+   */
+  void requireConsistency(ConsistencyToken token) throws java.sql.SQLException;
 }

@@ -66,6 +66,14 @@ public class LagwiseDataSource implements DataSource {
     set(LagwiseProperty.LOAD_BALANCE.key(), value);
   }
 
+  public void setConsistency(String value) {
+    set(LagwiseProperty.CONSISTENCY.key(), value);
+  }
+
+  public void setWaitForReplica(String value) {
+    set(LagwiseProperty.WAIT_FOR_REPLICA.key(), value);
+  }
+
   public void setMaxLag(String value) {
     set(LagwiseProperty.MAX_LAG.key(), value);
   }

@@ -29,6 +29,25 @@ public enum LagwiseProperty {
           + " Lag is measured on this JVM's clock from the primary's and the replica's log"
           + " positions (never by comparing server clocks); a replica whose lag cannot be measured"
           + " (for instance while the primary is unreachable) counts as too far behind."),
+  CONSISTENCY(
+      "consistency",
+      Type.CHOICE,
+      "causal",
+      "Read-your-writes scope. causal: every read sees every write committed through this cluster"
+          + " in this JVM (safe for pooled applications with no code change). session: a"
+          + " connection sees its own writes (more replica reads; not enough when a pool hands"
+          + " the next request another connection). none: no read-your-writes, only maxLag."
+          + " Explicit tokens (requireConsistency) and ConsistencyContext apply in every mode.",
+      "causal",
+      "session",
+      "none"),
+  WAIT_FOR_REPLICA(
+      "waitForReplica",
+      Type.DURATION,
+      "0ms",
+      "When no replica satisfies a read's token and maxLag, wait up to this long for one to catch"
+          + " up (it is probed at once) before sending the read to the primary. 0ms: go to the"
+          + " primary at once."),
   REPLICA_SAFE_FUNCTIONS(
       "replicaSafeFunctions",
       Type.LIST,
@@ -45,9 +64,11 @@ public enum LagwiseProperty {
   POLL_INTERVAL(
       "pollInterval",
       Type.DURATION,
-      "500ms",
-      "How often the cluster's monitor probes every host for its role and health (one small query"
-          + " per host per interval per JVM, not per connection)."),
+      "100ms",
+      "How often the cluster's monitor asks every host for its role and log position: one small"
+          + " query per host per interval per JVM, however many connections. Lag is known to within"
+          + " about one interval; a read that needs a newer position than any known triggers an"
+          + " immediate probe instead of waiting for the next one."),
   PROBE_TIMEOUT(
       "probeTimeout",
       Type.DURATION,

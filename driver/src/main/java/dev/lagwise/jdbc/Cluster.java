@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
@@ -29,6 +30,12 @@ final class Cluster {
 
   /** Next replica handed to a new logical connection under round-robin. */
   private final AtomicInteger nextReplica = new AtomicInteger();
+
+  /**
+   * Under {@code lagwise.consistency=causal}: the highest position any connection of this JVM has
+   * committed through this cluster; every read must see it.
+   */
+  final AtomicLong causal = new AtomicLong(-1);
 
   /** Statements running per host, from this JVM, for least-in-flight. */
   final AtomicIntegerArray inFlight;

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.ConsistencyToken;
 import dev.lagwise.monitor.NodeProbe;
 import dev.lagwise.monitor.Observation;
 import java.sql.ResultSet;
@@ -15,28 +16,69 @@ enum Dialect {
       false,
       // Position: bytes of WAL written (primary) or replayed (standby), as a number.
       "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"
-          + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint"),
+          + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint",
+      // After a commit: pg_current_wal_lsn() (written), which a standby reaches by replaying the
+      // commit itself. pg_current_wal_insert_lsn() can lie ahead of the last record, and an idle
+      // primary's standby would pass it only when the next record arrives.
+      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint",
+      "pg"),
   // MySQL's GTID sets are not a single number: its positions are unknown, so its replicas serve
   // no read with a lag bound until GTID sets are supported.
-  MYSQL("mysql", 3306, true, "SELECT @@read_only, NULL"),
+  MYSQL("mysql", 3306, true, "SELECT @@read_only, NULL", null, null),
   // MariaDB: the sequence number of a single-domain GTID position (binlog on the primary, applied
   // on a replica); several domains have no single order, so their position is unknown.
   MARIADB(
       "mariadb",
       3306,
       true,
-      "SELECT @@read_only, IF(@@read_only, @@gtid_slave_pos, @@gtid_binlog_pos)");
+      "SELECT @@read_only, IF(@@read_only, @@gtid_slave_pos, @@gtid_binlog_pos)",
+      "SELECT @@gtid_binlog_pos",
+      "mariadb");
 
   final String scheme;
   final int defaultPort;
   final boolean replicasServeSerializable;
   private final String probeQuery;
+  private final String positionQuery;
 
-  Dialect(String scheme, int defaultPort, boolean replicasServeSerializable, String probeQuery) {
+  /** {@link ConsistencyToken#engine()} of this dialect's tokens; null: no tokens. */
+  final String tokenEngine;
+
+  Dialect(
+      String scheme,
+      int defaultPort,
+      boolean replicasServeSerializable,
+      String probeQuery,
+      String positionQuery,
+      String tokenEngine) {
     this.scheme = scheme;
     this.defaultPort = defaultPort;
     this.replicasServeSerializable = replicasServeSerializable;
     this.probeQuery = probeQuery;
+    this.positionQuery = positionQuery;
+    this.tokenEngine = tokenEngine;
+  }
+
+  /** The primary's current log position, read on {@code primary}; -1 when unknown. */
+  long currentPosition(java.sql.Connection primary) throws java.sql.SQLException {
+    if (positionQuery == null) {
+      return -1;
+    }
+    try (Statement s = primary.createStatement();
+        ResultSet rs = s.executeQuery(positionQuery)) {
+      rs.next();
+      if (this == POSTGRESQL) {
+        long p = rs.getLong(1);
+        return rs.wasNull() ? -1 : p;
+      }
+      return gtidSequence(rs.getString(1));
+    }
+  }
+
+  ConsistencyToken token(long position) {
+    return this == POSTGRESQL
+        ? ConsistencyToken.postgres(position)
+        : ConsistencyToken.mariadb(position);
   }
 
   /** The part after {@code jdbc:lagwise:} that selects this dialect, e.g. {@code postgresql://}. */

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.ConsistencyToken;
 import dev.lagwise.LagwiseConnection;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.routing.Classification;
@@ -45,6 +46,8 @@ final class LogicalConnection implements LagwiseConnection {
   private final PhysicalConnection[] slots;
   private final boolean leastInFlight;
   private final long maxLagNanos;
+  private final long waitNanos;
+  final SessionConsistency consistency;
 
   /** Node of the open transaction, or -1. */
   private int txNode = -1;
@@ -64,6 +67,8 @@ final class LogicalConnection implements LagwiseConnection {
     this.leastInFlight = spec.settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT;
     this.maxLagNanos = spec.settings.maxLag.toNanos();
     this.tieBreak = cluster.nextReplicaTicket();
+    this.waitNanos = spec.settings.waitForReplica.toNanos();
+    this.consistency = new SessionConsistency(cluster, spec);
   }
 
   // ---------------------------------------------------------------- routing
@@ -123,6 +128,36 @@ final class LogicalConnection implements LagwiseConnection {
       return primaryNode();
     }
     ClusterSnapshot s = cluster.snapshot();
+    long need = consistency.need(s);
+    int replica = pickReplica(s, need);
+    if (replica >= 0) {
+      return replica;
+    }
+    if (need >= 0 && need != Long.MAX_VALUE) {
+      // Perhaps a replica has replayed it already and the monitor does not know yet.
+      cluster.monitor.requestProbe(need);
+    }
+    if (waitNanos > 0) {
+      long deadline = System.nanoTime() + waitNanos;
+      for (long left = waitNanos; left > 0; left = deadline - System.nanoTime()) {
+        try {
+          cluster.monitor.awaitNewSnapshot(s, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        s = cluster.snapshot();
+        replica = pickReplica(s, consistency.need(s));
+        if (replica >= 0) {
+          return replica;
+        }
+      }
+    }
+    return primaryForRead();
+  }
+
+  /** A replica within maxLag that has replayed {@code need}, by the balancer's rule; or -1. */
+  private int pickReplica(ClusterSnapshot s, long need) {
     long now = System.nanoTime();
     int n = slots.length;
     if (leastInFlight) {
@@ -132,25 +167,29 @@ final class LogicalConnection implements LagwiseConnection {
       int bestLoad = Integer.MAX_VALUE;
       for (int k = 0; k < n; k++) {
         int i = (start + k) % n;
-        if (s.isUsableReplica(i, now, maxLagNanos) && cluster.inFlight.get(i) < bestLoad) {
+        if (usable(s, i, now, need) && cluster.inFlight.get(i) < bestLoad) {
           best = i;
           bestLoad = cluster.inFlight.get(i);
         }
       }
-      return best >= 0 ? best : primaryForRead();
+      return best;
     }
-    if (preferredReplica >= 0 && s.isUsableReplica(preferredReplica, now, maxLagNanos)) {
+    if (preferredReplica >= 0 && usable(s, preferredReplica, now, need)) {
       return preferredReplica;
     }
     int start = cluster.nextReplicaTicket();
     for (int i = 0; i < n; i++) {
       int candidate = (start + i) % n;
-      if (s.isUsableReplica(candidate, now, maxLagNanos)) {
+      if (usable(s, candidate, now, need)) {
         preferredReplica = candidate;
         return candidate;
       }
     }
-    return primaryForRead();
+    return -1;
+  }
+
+  private boolean usable(ClusterSnapshot s, int node, long now, long need) {
+    return s.isUsableReplica(node, now, maxLagNanos) && s.position(node) >= need;
   }
 
   /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
@@ -225,6 +264,8 @@ final class LogicalConnection implements LagwiseConnection {
   /** Bookkeeping after {@code sql} of this kind succeeded on {@code node}. */
   void executed(int node, StatementKind kind, String sql) {
     lastNode = node;
+    ClusterSnapshot s = cluster.snapshot();
+    consistency.reading(s, node, node == s.primary());
     switch (kind) {
       case BEGIN:
       case BEGIN_READ_ONLY:
@@ -232,6 +273,10 @@ final class LogicalConnection implements LagwiseConnection {
         return;
       case END_TRANSACTION:
         txNode = -1;
+        if (consistency.transactionWrote) {
+          consistency.transactionWrote = false;
+          consistency.committed(slots[node].connection, !state.autoCommit);
+        }
         return;
       case SESSION_PINNING:
         pinned = true;
@@ -257,6 +302,13 @@ final class LogicalConnection implements LagwiseConnection {
     }
     if (!state.autoCommit && txNode < 0) {
       txNode = node;
+    }
+    if (kind == StatementKind.WRITE || kind == StatementKind.SESSION_PINNING) {
+      if (txNode >= 0) {
+        consistency.transactionWrote = true;
+      } else if (consistency.capturing()) {
+        consistency.committed(slots[node].connection, false);
+      }
     }
   }
 
@@ -308,6 +360,21 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public boolean isPinnedToPrimary() {
     return pinned;
+  }
+
+  @Override
+  public ConsistencyToken consistencyToken() throws SQLException {
+    checkOpen();
+    return consistency.token(cluster.snapshot());
+  }
+
+  @Override
+  public void requireConsistency(ConsistencyToken token) throws SQLException {
+    checkOpen();
+    if (token == null) {
+      throw Errors.invalid("requireConsistency needs a token, not null");
+    }
+    consistency.require(token);
   }
 
   // ---------------------------------------------------------------- statements
@@ -429,9 +496,14 @@ final class LogicalConnection implements LagwiseConnection {
     }
     if (autoCommit && txNode >= 0) {
       // JDBC: switching autocommit on commits the open transaction.
-      physical(txNode);
-      slots[txNode].connection.setAutoCommit(true);
+      int node = txNode;
+      physical(node);
+      slots[node].connection.setAutoCommit(true);
       txNode = -1;
+      if (consistency.transactionWrote) {
+        consistency.transactionWrote = false;
+        consistency.committed(slots[node].connection, false);
+      }
     }
     state.autoCommit = autoCommit;
     state.changed();
@@ -453,6 +525,10 @@ final class LogicalConnection implements LagwiseConnection {
       int node = txNode;
       txNode = -1;
       slots[node].connection.commit();
+      if (consistency.transactionWrote) {
+        consistency.transactionWrote = false;
+        consistency.committed(slots[node].connection, true);
+      }
     }
   }
 
@@ -465,6 +541,7 @@ final class LogicalConnection implements LagwiseConnection {
     if (txNode >= 0) {
       int node = txNode;
       txNode = -1;
+      consistency.transactionWrote = false;
       PhysicalConnection pc = slots[node];
       if (pc != null) {
         pc.connection.rollback();

@@ -21,7 +21,15 @@ final class Settings {
     LEAST_IN_FLIGHT
   }
 
+  enum Consistency {
+    CAUSAL,
+    SESSION,
+    NONE
+  }
+
   final LoadBalance loadBalance;
+  final Consistency consistency;
+  final Duration waitForReplica;
   final Duration maxLag;
   final List<String> replicaSafeFunctions;
   final boolean catalogFunctions;
@@ -33,6 +41,9 @@ final class Settings {
         choice(LagwiseProperty.LOAD_BALANCE, v).equals("round-robin")
             ? LoadBalance.ROUND_ROBIN
             : LoadBalance.LEAST_IN_FLIGHT;
+    consistency =
+        Consistency.valueOf(choice(LagwiseProperty.CONSISTENCY, v).toUpperCase(Locale.ROOT));
+    waitForReplica = duration(LagwiseProperty.WAIT_FOR_REPLICA, v);
     maxLag = duration(LagwiseProperty.MAX_LAG, v);
     replicaSafeFunctions = list(v.get(LagwiseProperty.REPLICA_SAFE_FUNCTIONS));
     catalogFunctions = bool(LagwiseProperty.CATALOG_FUNCTIONS, v);

@@ -32,7 +32,10 @@ class MariaDbRoutingTest {
   @Test
   void readsOnReplicasWritesOnThePrimary(Cluster cluster) throws SQLException {
     try (Connection c =
-            DriverManager.getConnection(cluster.lagwiseUrl(), cluster.user(), cluster.password());
+            DriverManager.getConnection(
+                cluster.lagwiseUrl() + "?lagwise.waitForReplica=2s",
+                cluster.user(),
+                cluster.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS mrt_items (id int PRIMARY KEY)");
       s.execute("DELETE FROM mrt_items");

@@ -44,9 +44,13 @@ class PostgresRoutingTest {
     c.awaitReplicasCaughtUp(Duration.ofSeconds(30));
   }
 
+  /** Reads right after a write wait (briefly) for a replica to replay it: read-your-writes. */
   static Connection connect(String params) throws SQLException {
-    return DriverManager.getConnection(
-        cluster.lagwiseUrl() + params, cluster.user(), cluster.password());
+    String url =
+        cluster.lagwiseUrl()
+            + (params.isEmpty() ? "?" : params + "&")
+            + "lagwise.waitForReplica=2s";
+    return DriverManager.getConnection(url, cluster.user(), cluster.password());
   }
 
   static boolean inRecovery(Connection c) throws SQLException {

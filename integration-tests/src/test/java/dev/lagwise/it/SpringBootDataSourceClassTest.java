@@ -67,6 +67,8 @@ class SpringBootDataSourceClassTest {
             "spring.datasource.hikari.data-source-properties.user=" + cluster.user(),
             "spring.datasource.hikari.data-source-properties.password=" + cluster.password(),
             "spring.datasource.hikari.data-source-properties.loadBalance=least-in-flight",
+            // A read right after the write waits for a replica to replay it.
+            "spring.datasource.hikari.data-source-properties.waitForReplica=2s",
             "spring.datasource.hikari.maximum-pool-size=2")) {
       DataSource ds = context.getBean(DataSource.class);
       assertThat(ds).isInstanceOf(HikariDataSource.class);
@@ -83,7 +85,7 @@ class SpringBootDataSourceClassTest {
     try (ConfigurableApplicationContext context =
         run(
             "spring.datasource.type=" + LagwiseDataSource.class.getName(),
-            "spring.datasource.url=" + cluster.lagwiseUrl(),
+            "spring.datasource.url=" + cluster.lagwiseUrl() + "?lagwise.waitForReplica=2s",
             "spring.datasource.driver-class-name=dev.lagwise.Driver",
             "spring.datasource.username=" + cluster.user(),
             "spring.datasource.password=" + cluster.password())) {

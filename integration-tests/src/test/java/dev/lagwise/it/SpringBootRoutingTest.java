@@ -58,7 +58,7 @@ class SpringBootRoutingTest {
         new SpringApplicationBuilder(App.class)
             .web(WebApplicationType.NONE)
             .properties(
-                "spring.datasource.url=" + cluster.lagwiseUrl(),
+                "spring.datasource.url=" + url(),
                 "spring.datasource.username=" + cluster.user(),
                 "spring.datasource.password=" + cluster.password(),
                 // Spring Boot infers the driver class from known URL prefixes only.
@@ -96,11 +96,16 @@ class SpringBootRoutingTest {
     }
   }
 
+  /** Reads right after a write wait (briefly) for a replica to replay it: read-your-writes. */
+  static String url() {
+    return cluster.lagwiseUrl() + "?lagwise.waitForReplica=2s";
+  }
+
   @Test
   void theApplicationUsesAHikariPoolOfLagwiseConnections() throws SQLException {
     DataSource ds = context.getBean(DataSource.class);
     assertThat(ds).isInstanceOf(HikariDataSource.class);
-    assertThat(((HikariDataSource) ds).getJdbcUrl()).isEqualTo(cluster.lagwiseUrl());
+    assertThat(((HikariDataSource) ds).getJdbcUrl()).isEqualTo(url());
     try (Connection c = ds.getConnection()) {
       assertThat(c.isWrapperFor(dev.lagwise.LagwiseConnection.class)).isTrue();
     }

@@ -35,6 +35,10 @@ public final class ClusterMonitor implements AutoCloseable {
   private final PositionHistory history = new PositionHistory(4096);
 
   private int historyOwner = -1;
+
+  /** Highest position a read asked the replicas to be probed for; guarded by this. */
+  private long requestedPosition = -1;
+
   private int users;
   private Prober[] probers;
 
@@ -165,6 +169,43 @@ public final class ClusterMonitor implements AutoCloseable {
     }
   }
 
+  /**
+   * A read needs {@code position} and no replica is known to have it: probe every replica now
+   * instead of at the next interval. Coalesced: a position already asked for (or an older one)
+   * wakes nobody, and each host has at most one probe in flight (its own thread).
+   */
+  public void requestProbe(long position) {
+    Prober[] p;
+    synchronized (this) {
+      if (position <= requestedPosition) {
+        return;
+      }
+      requestedPosition = position;
+      p = probers;
+    }
+    if (p != null) {
+      for (Prober prober : p) {
+        LockSupport.unpark(prober);
+      }
+    }
+  }
+
+  /**
+   * Waits until a snapshot other than {@code seen} is published, or {@code timeoutNanos} passes.
+   * For reads that may wait for a replica to catch up.
+   */
+  public synchronized void awaitNewSnapshot(ClusterSnapshot seen, long timeoutNanos)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (snapshot == seen) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** Records what a probe sent at {@code sentNanos} found, and publishes a new snapshot. */
   synchronized void observed(int node, Observation o, long sentNanos) {
     long now = ticker.getAsLong();
@@ -185,8 +226,18 @@ public final class ClusterMonitor implements AutoCloseable {
       }
       freshAsOf = sentNanos;
     }
+    long primarySent =
+        status == NodeStatus.PRIMARY && o.position() >= 0 ? sentNanos : snapshot.primarySentNanos();
     ClusterSnapshot next =
-        snapshot.with(node, status, now, o.position(), freshAsOf, history.latestPosition(), null);
+        snapshot.with(
+            node,
+            status,
+            now,
+            o.position(),
+            freshAsOf,
+            history.latestPosition(),
+            primarySent,
+            null);
     if (status == NodeStatus.PRIMARY && o.position() >= 0) {
       next = next.withReplicasAtOrPast(o.position(), sentNanos);
     }

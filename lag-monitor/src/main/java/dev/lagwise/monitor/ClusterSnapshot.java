@@ -20,6 +20,7 @@ public final class ClusterSnapshot {
   private final long[] freshAsOfNanos;
   private final String[] errors;
   private final long primaryPosition;
+  private final long primarySentNanos;
   private final long staleAfterNanos;
 
   private ClusterSnapshot(
@@ -29,6 +30,7 @@ public final class ClusterSnapshot {
       long[] freshAsOfNanos,
       String[] errors,
       long primaryPosition,
+      long primarySentNanos,
       long staleAfterNanos) {
     this.status = status;
     this.probedAtNanos = probedAtNanos;
@@ -36,6 +38,7 @@ public final class ClusterSnapshot {
     this.freshAsOfNanos = freshAsOfNanos;
     this.errors = errors;
     this.primaryPosition = primaryPosition;
+    this.primarySentNanos = primarySentNanos;
     this.staleAfterNanos = staleAfterNanos;
   }
 
@@ -47,7 +50,14 @@ public final class ClusterSnapshot {
     long[] fresh = new long[nodes];
     Arrays.fill(fresh, PositionHistory.UNKNOWN);
     return new ClusterSnapshot(
-        s, new long[nodes], positions, fresh, new String[nodes], -1, staleAfterNanos);
+        s,
+        new long[nodes],
+        positions,
+        fresh,
+        new String[nodes],
+        -1,
+        PositionHistory.UNKNOWN,
+        staleAfterNanos);
   }
 
   /** A copy with one host's new probe result. */
@@ -58,6 +68,7 @@ public final class ClusterSnapshot {
       long position,
       long freshAsOf,
       long newPrimaryPosition,
+      long newPrimarySentNanos,
       String error) {
     NodeStatus[] s = status.clone();
     long[] t = probedAtNanos.clone();
@@ -69,7 +80,8 @@ public final class ClusterSnapshot {
     p[node] = position;
     f[node] = freshAsOf;
     e[node] = error;
-    return new ClusterSnapshot(s, t, p, f, e, newPrimaryPosition, staleAfterNanos);
+    return new ClusterSnapshot(
+        s, t, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
   }
 
   /**
@@ -94,7 +106,14 @@ public final class ClusterSnapshot {
     return f == null
         ? this
         : new ClusterSnapshot(
-            status, probedAtNanos, positions, f, errors, primaryPosition, staleAfterNanos);
+            status,
+            probedAtNanos,
+            positions,
+            f,
+            errors,
+            primaryPosition,
+            primarySentNanos,
+            staleAfterNanos);
   }
 
   /** A copy in which a failed host is DOWN; what was known of its position is kept. */
@@ -106,6 +125,7 @@ public final class ClusterSnapshot {
         positions[node],
         PositionHistory.UNKNOWN,
         primaryPosition,
+        primarySentNanos,
         error);
   }
 
@@ -165,6 +185,20 @@ public final class ClusterSnapshot {
   /** The host's last known log position (written on a primary, replayed on a replica), or -1. */
   public long position(int node) {
     return positions[node];
+  }
+
+  /** The primary's latest known position (-1 unknown): nothing committed is beyond it. */
+  public long primaryPosition() {
+    return primaryPosition;
+  }
+
+  /**
+   * When the probe that read {@link #primaryPosition()} was sent; {@link Long#MIN_VALUE} before
+   * any. A position received before this time cannot legitimately exceed {@link
+   * #primaryPosition()}: that is how untrusted tokens are clamped.
+   */
+  public long primarySentNanos() {
+    return primarySentNanos;
   }
 
   /** How far {@code node} is behind the primary's latest known position, in bytes; -1 unknown. */
