@@ -91,7 +91,9 @@ final class LogicalConnection implements LagwiseConnection {
       return primaryNode();
     }
     if (hint == Hint.REPLICA) {
-      return replicaOrPrimary();
+      // An explicit choice of a replica: health and maxLag still apply, tokens do not.
+      int replica = pickReplica(cluster.snapshot(), -1, true);
+      return replica >= 0 ? replica : primaryForRead();
     }
     if (!state.autoCommit) {
       // This statement starts a transaction, whatever it is.
@@ -129,7 +131,7 @@ final class LogicalConnection implements LagwiseConnection {
     }
     ClusterSnapshot s = cluster.snapshot();
     long need = consistency.need(s);
-    int replica = pickReplica(s, need);
+    int replica = pickReplica(s, need, false);
     if (replica >= 0) {
       return replica;
     }
@@ -147,7 +149,7 @@ final class LogicalConnection implements LagwiseConnection {
           break;
         }
         s = cluster.snapshot();
-        replica = pickReplica(s, consistency.need(s));
+        replica = pickReplica(s, consistency.need(s), false);
         if (replica >= 0) {
           return replica;
         }
@@ -157,7 +159,7 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   /** A replica within maxLag that has replayed {@code need}, by the balancer's rule; or -1. */
-  private int pickReplica(ClusterSnapshot s, long need) {
+  private int pickReplica(ClusterSnapshot s, long need, boolean hinted) {
     long now = System.nanoTime();
     int n = slots.length;
     if (leastInFlight) {
@@ -167,20 +169,20 @@ final class LogicalConnection implements LagwiseConnection {
       int bestLoad = Integer.MAX_VALUE;
       for (int k = 0; k < n; k++) {
         int i = (start + k) % n;
-        if (usable(s, i, now, need) && cluster.inFlight.get(i) < bestLoad) {
+        if (usable(s, i, now, need, hinted) && cluster.inFlight.get(i) < bestLoad) {
           best = i;
           bestLoad = cluster.inFlight.get(i);
         }
       }
       return best;
     }
-    if (preferredReplica >= 0 && usable(s, preferredReplica, now, need)) {
+    if (preferredReplica >= 0 && usable(s, preferredReplica, now, need, hinted)) {
       return preferredReplica;
     }
     int start = cluster.nextReplicaTicket();
     for (int i = 0; i < n; i++) {
       int candidate = (start + i) % n;
-      if (usable(s, candidate, now, need)) {
+      if (usable(s, candidate, now, need, hinted)) {
         preferredReplica = candidate;
         return candidate;
       }
@@ -188,8 +190,10 @@ final class LogicalConnection implements LagwiseConnection {
     return -1;
   }
 
-  private boolean usable(ClusterSnapshot s, int node, long now, long need) {
-    return s.isUsableReplica(node, now, maxLagNanos) && s.position(node) >= need;
+  private boolean usable(ClusterSnapshot s, int node, long now, long need, boolean hinted) {
+    return s.isUsableReplica(node, now, maxLagNanos)
+        && s.position(node) >= need
+        && (hinted || consistency.mayRead(node));
   }
 
   /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
@@ -265,7 +269,11 @@ final class LogicalConnection implements LagwiseConnection {
   void executed(int node, StatementKind kind, String sql) {
     lastNode = node;
     ClusterSnapshot s = cluster.snapshot();
-    consistency.reading(s, node, node == s.primary());
+    if (kind == StatementKind.READ || kind == StatementKind.TRANSACTION_SCOPED) {
+      // Statements that return data (a cursor FETCH is transaction-scoped). A write's position
+      // is captured after it commits, which covers what it read.
+      consistency.read(s, node, node == s.primary());
+    }
     switch (kind) {
       case BEGIN:
       case BEGIN_READ_ONLY:

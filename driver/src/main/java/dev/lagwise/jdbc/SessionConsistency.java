@@ -39,7 +39,14 @@ final class SessionConsistency {
   private long own = -1;
   private long explicit = -1;
   private long explicitSince;
-  private long pendingAfter = NONE;
+
+  /** Replicas must have replayed the primary's position as sampled after this moment. */
+  private long primaryAfter = NONE;
+
+  /** Replica of the last read and when it ended; NONE once a later probe of it is folded in. */
+  private int lastReplica = -1;
+
+  private long lastReplicaReadAt = NONE;
 
   /** The open transaction has written: capture a position when it commits. */
   boolean transactionWrote;
@@ -57,14 +64,24 @@ final class SessionConsistency {
     if (causal) {
       need = Math.max(need, cluster.causal.get());
     }
-    if (pendingAfter != NONE) {
-      if (s.primaryPosition() >= 0 && s.primarySentNanos() - pendingAfter >= 0) {
+    if (primaryAfter != NONE) {
+      if (s.primaryPosition() >= 0 && s.primarySentNanos() - primaryAfter >= 0) {
+        // The primary is ahead of every replica: this covers the last replica read too.
         own = Math.max(own, s.primaryPosition());
-        pendingAfter = NONE;
+        primaryAfter = NONE;
+        lastReplicaReadAt = NONE;
         need = Math.max(need, own);
       } else {
+        cluster.monitor.requestPrimaryProbe();
         return Long.MAX_VALUE;
       }
+    }
+    if (lastReplicaReadAt != NONE
+        && s.positionSentNanos(lastReplica) - lastReplicaReadAt >= 0
+        && s.position(lastReplica) >= 0) {
+      own = Math.max(own, s.position(lastReplica));
+      lastReplicaReadAt = NONE;
+      need = Math.max(need, own);
     }
     need = Math.max(need, clamp(explicit, explicitSince, s));
     ConsistencyContext ctx = ConsistencyContext.current();
@@ -96,11 +113,29 @@ final class SessionConsistency {
     return token.position();
   }
 
-  /** A read is about to run on {@code node}: what it sees, later reads must see too. */
-  void reading(ClusterSnapshot s, int node, boolean onPrimary) {
-    if (implicit) {
-      own = Math.max(own, onPrimary ? s.primaryPosition() : s.position(node));
+  /**
+   * A read finished on {@code node}: what it saw, later reads must see too. (A write's position is
+   * captured after it commits, which covers what it read.)
+   */
+  void read(ClusterSnapshot s, int node, boolean onPrimary) {
+    if (!implicit) {
+      return;
     }
+    long now = System.nanoTime();
+    if (onPrimary) {
+      primaryAfter = now;
+    } else {
+      if (lastReplicaReadAt == NONE || node == lastReplica) {
+        lastReplica = node;
+        lastReplicaReadAt = now;
+      }
+      own = Math.max(own, s.position(node));
+    }
+  }
+
+  /** False while switching to {@code replica} could show older data than the last read saw. */
+  boolean mayRead(int replica) {
+    return lastReplicaReadAt == NONE || replica == lastReplica;
   }
 
   boolean capturing() {
@@ -129,7 +164,7 @@ final class SessionConsistency {
       // Unknown position: fall through.
     }
     if (position < 0) {
-      pendingAfter = System.nanoTime();
+      primaryAfter = System.nanoTime();
       return;
     }
     own = Math.max(own, position);

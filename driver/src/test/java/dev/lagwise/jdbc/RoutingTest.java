@@ -38,10 +38,15 @@ class RoutingTest {
     replica2 = "replicab" + n + ":5432";
   }
 
+  /**
+   * Routing mechanics without read-your-writes: the stub's positions never move, so consistency is
+   * tested against real servers (integration-tests) instead.
+   */
   private Connection connect(String params) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", "app");
     p.setProperty("password", "hunter2");
+    p.setProperty("lagwise.consistency", "none");
     String url =
         "jdbc:lagwise:postgresql://" + replica1 + "," + primary + "," + replica2 + "/shop" + params;
     return DriverManager.getConnection(url, p);

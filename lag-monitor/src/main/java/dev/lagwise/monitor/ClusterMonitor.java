@@ -36,6 +36,9 @@ public final class ClusterMonitor implements AutoCloseable {
 
   private int historyOwner = -1;
 
+  /** A read asked for a primary sample newer than the last; cleared by the next one. */
+  private volatile boolean primaryProbeRequested;
+
   /** Highest position a read asked the replicas to be probed for; guarded by this. */
   private long requestedPosition = -1;
 
@@ -191,6 +194,25 @@ public final class ClusterMonitor implements AutoCloseable {
   }
 
   /**
+   * A read needs a primary position sampled after a given moment: probe the primary now. Coalesced:
+   * one request until the next primary sample is published.
+   */
+  public void requestPrimaryProbe() {
+    if (primaryProbeRequested) {
+      return;
+    }
+    primaryProbeRequested = true;
+    Prober[] p;
+    int primary = snapshot.primary();
+    synchronized (this) {
+      p = probers;
+    }
+    if (p != null && primary >= 0) {
+      LockSupport.unpark(p[primary]);
+    }
+  }
+
+  /**
    * Waits until a snapshot other than {@code seen} is published, or {@code timeoutNanos} passes.
    * For reads that may wait for a replica to catch up.
    */
@@ -233,6 +255,7 @@ public final class ClusterMonitor implements AutoCloseable {
             node,
             status,
             now,
+            sentNanos,
             o.position(),
             freshAsOf,
             history.latestPosition(),
@@ -240,6 +263,7 @@ public final class ClusterMonitor implements AutoCloseable {
             null);
     if (status == NodeStatus.PRIMARY && o.position() >= 0) {
       next = next.withReplicasAtOrPast(o.position(), sentNanos);
+      primaryProbeRequested = false;
     }
     snapshot = next;
     notifyAll();

@@ -16,6 +16,7 @@ public final class ClusterSnapshot {
 
   private final NodeStatus[] status;
   private final long[] probedAtNanos;
+  private final long[] sentAtNanos;
   private final long[] positions;
   private final long[] freshAsOfNanos;
   private final String[] errors;
@@ -26,6 +27,7 @@ public final class ClusterSnapshot {
   private ClusterSnapshot(
       NodeStatus[] status,
       long[] probedAtNanos,
+      long[] sentAtNanos,
       long[] positions,
       long[] freshAsOfNanos,
       String[] errors,
@@ -34,6 +36,7 @@ public final class ClusterSnapshot {
       long staleAfterNanos) {
     this.status = status;
     this.probedAtNanos = probedAtNanos;
+    this.sentAtNanos = sentAtNanos;
     this.positions = positions;
     this.freshAsOfNanos = freshAsOfNanos;
     this.errors = errors;
@@ -49,9 +52,12 @@ public final class ClusterSnapshot {
     Arrays.fill(positions, -1);
     long[] fresh = new long[nodes];
     Arrays.fill(fresh, PositionHistory.UNKNOWN);
+    long[] sent = new long[nodes];
+    Arrays.fill(sent, PositionHistory.UNKNOWN);
     return new ClusterSnapshot(
         s,
         new long[nodes],
+        sent,
         positions,
         fresh,
         new String[nodes],
@@ -65,6 +71,7 @@ public final class ClusterSnapshot {
       int node,
       NodeStatus newStatus,
       long probedAt,
+      long sentAt,
       long position,
       long freshAsOf,
       long newPrimaryPosition,
@@ -72,16 +79,18 @@ public final class ClusterSnapshot {
       String error) {
     NodeStatus[] s = status.clone();
     long[] t = probedAtNanos.clone();
+    long[] sent = sentAtNanos.clone();
     long[] p = positions.clone();
     long[] f = freshAsOfNanos.clone();
     String[] e = errors.clone();
     s[node] = newStatus;
     t[node] = probedAt;
+    sent[node] = sentAt;
     p[node] = position;
     f[node] = freshAsOf;
     e[node] = error;
     return new ClusterSnapshot(
-        s, t, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
+        s, t, sent, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
   }
 
   /**
@@ -108,6 +117,7 @@ public final class ClusterSnapshot {
         : new ClusterSnapshot(
             status,
             probedAtNanos,
+            sentAtNanos,
             positions,
             f,
             errors,
@@ -122,6 +132,7 @@ public final class ClusterSnapshot {
         node,
         NodeStatus.DOWN,
         probedAt,
+        sentAtNanos[node],
         positions[node],
         PositionHistory.UNKNOWN,
         primaryPosition,
@@ -180,6 +191,14 @@ public final class ClusterSnapshot {
       }
     }
     return -1;
+  }
+
+  /**
+   * When the probe that read {@link #position(int)} was sent. A host's position only grows, so that
+   * position is at least what any statement that finished on it before this time could see.
+   */
+  public long positionSentNanos(int node) {
+    return sentAtNanos[node];
   }
 
   /** The host's last known log position (written on a primary, replayed on a replica), or -1. */
