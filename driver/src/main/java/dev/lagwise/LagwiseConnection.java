@@ -37,4 +37,10 @@ public interface LagwiseConnection extends Connection {
    * @throws java.sql.SQLException SQLState 22023 if the token is of another database
    */
   void requireConsistency(ConsistencyToken token) throws java.sql.SQLException;
+
+  /**
+   * Routing statistics of this connection's cluster in this JVM: shared with every connection and
+   * DataSource to the cluster, cumulative since its first connection. Also after close.
+   */
+  LagwiseStats stats();
 }

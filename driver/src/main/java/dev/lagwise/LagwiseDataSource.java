@@ -126,6 +126,19 @@ public class LagwiseDataSource implements DataSource {
     return Connector.connect(url, p);
   }
 
+  /**
+   * Routing statistics of this DataSource's cluster (its url and user) in this JVM, shared with
+   * every other connection to that cluster. Connects to nothing.
+   *
+   * @throws SQLException SQLState HY010 before the first connection to that cluster in this JVM
+   */
+  public LagwiseStats stats() throws SQLException {
+    if (url == null) {
+      throw new SQLException("LagwiseDataSource has no url: call setUrl", "08001");
+    }
+    return Connector.stats(url, properties);
+  }
+
   @Override
   public PrintWriter getLogWriter() {
     return logWriter;

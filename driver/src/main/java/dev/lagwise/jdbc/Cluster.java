@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
@@ -40,6 +41,9 @@ final class Cluster {
   /** Statements running per host, from this JVM, for least-in-flight. */
   final AtomicIntegerArray inFlight;
 
+  /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
+  final RoutingCounters counters;
+
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
@@ -49,6 +53,7 @@ final class Cluster {
     }
     this.hostNames = List.copyOf(names);
     this.inFlight = new AtomicIntegerArray(names.size());
+    this.counters = new RoutingCounters(names.size());
     String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(
@@ -64,6 +69,7 @@ final class Cluster {
     // The creator's reference: the first probe round runs now, before any statement.
     monitor.acquire();
     this.classifier = buildClassifier();
+    ClusterStats.register(this);
   }
 
   private SqlClassifier buildClassifier() {
@@ -123,6 +129,10 @@ final class Cluster {
           + "&ApplicationName=lagwise-monitor";
     }
     return "connectTimeout=" + millis + "&socketTimeout=" + millis;
+  }
+
+  LagwiseStats stats() {
+    return StatsSnapshot.of(this);
   }
 
   ClusterSnapshot snapshot() {

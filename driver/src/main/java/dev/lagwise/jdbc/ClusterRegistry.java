@@ -14,6 +14,11 @@ final class ClusterRegistry {
 
   private ClusterRegistry() {}
 
+  /** The cluster for {@code spec} if a connection has been made to it in this JVM, else null. */
+  static Cluster find(ConnectionSpec spec) throws SQLException {
+    return CLUSTERS.get(spec.clusterKey());
+  }
+
   /** The cluster for {@code spec}, its monitor acquired once for the caller. */
   static Cluster acquire(ConnectionSpec spec) throws SQLException {
     String key = spec.clusterKey();

@@ -1,6 +1,7 @@
 package dev.lagwise.jdbc;
 
 import dev.lagwise.LagwiseProperty;
+import dev.lagwise.LagwiseStats;
 import java.sql.Connection;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
@@ -34,6 +35,26 @@ public final class Connector {
           "No host of " + spec + " is reachable: " + cluster.describeNodes(), null);
     }
     return new LogicalConnection(cluster, spec);
+  }
+
+  /**
+   * The statistics of the cluster {@code url} and {@code info} connect to, without connecting:
+   * statistics exist once a connection has been made to the cluster in this JVM.
+   */
+  public static LagwiseStats stats(String url, Properties info) throws SQLException {
+    ConnectionSpec spec = ConnectionSpec.parse(url, info);
+    Cluster cluster = ClusterRegistry.find(spec);
+    if (cluster == null) {
+      throw new SQLException(
+          "No statistics for "
+              + spec
+              + " (user '"
+              + spec.user()
+              + "'): no connection has been made to it in this JVM yet; they start with the"
+              + " first connection",
+          "HY010");
+    }
+    return cluster.stats();
   }
 
   public static String maskUrl(String url) {

@@ -2,7 +2,10 @@ package dev.lagwise.jdbc;
 
 import dev.lagwise.ConsistencyToken;
 import dev.lagwise.LagwiseConnection;
+import dev.lagwise.LagwiseStats;
+import dev.lagwise.RouteReason;
 import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Classification;
 import dev.lagwise.routing.Hint;
 import dev.lagwise.routing.SqlClassifier;
@@ -57,6 +60,15 @@ final class LogicalConnection implements LagwiseConnection {
   private int preferredReplica = -1;
   private int tieBreak;
   private int lastNode = -1;
+
+  /**
+   * Why routing sent the statement being run to the primary, when the statement and the session
+   * state cannot tell it afterwards (a hint, no usable replica, serializable); else null. Set by
+   * routing, consumed by {@link #executed}: passing it in a field keeps {@code route} returning an
+   * int and the statement path free of allocation.
+   */
+  private RouteReason reason;
+
   private SQLWarning warnings;
 
   LogicalConnection(Cluster cluster, ConnectionSpec spec) {
@@ -80,6 +92,7 @@ final class LogicalConnection implements LagwiseConnection {
   /** The node that must run a statement of classification {@code c} now. */
   int route(Classification c) throws SQLException {
     checkOpen();
+    reason = null;
     if (txNode >= 0) {
       return txNode;
     }
@@ -88,6 +101,7 @@ final class LogicalConnection implements LagwiseConnection {
     }
     Hint hint = c.hint();
     if (hint == Hint.PRIMARY) {
+      reason = RouteReason.HINT;
       return primaryNode();
     }
     if (hint == Hint.REPLICA) {
@@ -111,6 +125,7 @@ final class LogicalConnection implements LagwiseConnection {
   /** Where a statement that can only be a write runs: the primary, unless a transaction is open. */
   int routeWrite() throws SQLException {
     checkOpen();
+    reason = null;
     return txNode >= 0 ? txNode : primaryNode();
   }
 
@@ -127,6 +142,7 @@ final class LogicalConnection implements LagwiseConnection {
 
   private int replicaOrPrimary() throws SQLException {
     if (state.isolation == TRANSACTION_SERIALIZABLE && !spec.dialect.replicasServeSerializable) {
+      reason = RouteReason.TRANSACTION;
       return primaryNode();
     }
     ClusterSnapshot s = cluster.snapshot();
@@ -198,7 +214,8 @@ final class LogicalConnection implements LagwiseConnection {
 
   /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
   private int primaryForRead() throws SQLException {
-    int p = cluster.snapshot().primary();
+    ClusterSnapshot s = cluster.snapshot();
+    int p = s.primary();
     if (p < 0) {
       throw Errors.unavailable(
           "No replica is usable within lagwise.maxLag="
@@ -207,6 +224,7 @@ final class LogicalConnection implements LagwiseConnection {
               + cluster.describeNodes(),
           null);
     }
+    reason = NoReplicaReason.of(s, System.nanoTime(), maxLagNanos);
     return p;
   }
 
@@ -267,6 +285,7 @@ final class LogicalConnection implements LagwiseConnection {
 
   /** Bookkeeping after {@code sql} of this kind succeeded on {@code node}. */
   void executed(int node, StatementKind kind, String sql) {
+    count(node, kind, sql);
     lastNode = node;
     ClusterSnapshot s = cluster.snapshot();
     if (kind == StatementKind.READ || kind == StatementKind.TRANSACTION_SCOPED) {
@@ -321,6 +340,30 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   /**
+   * Counts a statement that succeeded on {@code node}, before {@link #executed} updates the session
+   * state it is judged by. A statement without SQL (a batch, a call) was not routed by {@link
+   * #route}, so a reason left by routing that ran nothing (metadata, a savepoint) is ignored.
+   */
+  private void count(int node, StatementKind kind, String sql) {
+    RouteReason why = reason;
+    reason = null;
+    if (cluster.snapshot().status(node) != NodeStatus.PRIMARY) {
+      why = RouteReason.REPLICA;
+    } else if (why == null || sql == null) {
+      // In route's order: an open transaction, a pinned session, a transaction this starts.
+      if (txNode >= 0) {
+        why = RouteReason.TRANSACTION;
+      } else if (pinned) {
+        why = RouteReason.PINNED;
+      } else {
+        boolean starts = !state.autoCommit || kind == StatementKind.BEGIN;
+        why = starts ? RouteReason.TRANSACTION : RouteReason.WRITE;
+      }
+    }
+    cluster.counters.count(node, why);
+  }
+
+  /**
    * Decides whether a failed autocommit statement on a replica may run again elsewhere: after a
    * connection error (the replica is taken out of routing) or a read-only rejection (the SQL is
    * remembered as primary-only). Never inside a transaction and never for the primary.
@@ -363,6 +406,11 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public String lastNode() {
     return lastNode < 0 ? null : cluster.hostNames.get(lastNode);
+  }
+
+  @Override
+  public LagwiseStats stats() {
+    return cluster.stats();
   }
 
   @Override
@@ -485,6 +533,7 @@ final class LogicalConnection implements LagwiseConnection {
   /** A statement of a primary-bound prepared statement is about to run on {@code node}. */
   void beforePrimaryStatement(int node) throws SQLException {
     checkOpen();
+    reason = null;
     if (txNode >= 0 && txNode != node) {
       throw new SQLException(
           "Cannot run a write in the read-only transaction open on replica "

@@ -1,0 +1,17 @@
+package dev.lagwise;
+
+/**
+ * One host of a cluster as this JVM sees it.
+ *
+ * @param host {@code host:port} as written in the URL
+ * @param role {@code PRIMARY}, {@code REPLICA}, {@code DOWN}, or {@code UNKNOWN} (not probed yet),
+ *     as of the monitor's last probe of the host
+ * @param lagBytes how far the host's replay is behind the primary's latest known position; 0 for
+ *     the primary, -1 when unknown
+ * @param lagMillis how old the host's data may be now; 0 for the primary, -1 when unknown
+ * @param statements statements this JVM ran on the host through Lagwise (routed statements only:
+ *     not the monitor's probes, not session state replayed on a newly opened connection)
+ * @param lastError the monitor's last error for the host, or null; never contains a password
+ */
+public record NodeStats(
+    String host, String role, long lagBytes, long lagMillis, long statements, String lastError) {}

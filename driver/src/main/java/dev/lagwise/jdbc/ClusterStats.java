@@ -1,0 +1,70 @@
+package dev.lagwise.jdbc;
+
+import dev.lagwise.RouteReason;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * The MBean of one cluster. Registered once, when the cluster is first used in this JVM, and never
+ * unregistered: the cluster lives as long as the JVM ({@link ClusterRegistry}).
+ */
+final class ClusterStats implements ClusterStatsMXBean {
+
+  private final Cluster cluster;
+
+  private ClusterStats(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** Hosts in URL order and the database; never user information or a password. */
+  static ObjectName name(Cluster cluster) throws JMException {
+    return new ObjectName(
+        "dev.lagwise:type=Cluster,name="
+            + ObjectName.quote(
+                String.join(",", cluster.hostNames) + "/" + cluster.spec.rawDatabase));
+  }
+
+  /**
+   * Best effort: JMX must never stop a connection. The same hosts and database under another user
+   * is another cluster; it is registered with its user name added ({@code ,user="..."}).
+   */
+  static void register(Cluster cluster) {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      ObjectName name = name(cluster);
+      try {
+        server.registerMBean(new ClusterStats(cluster), name);
+      } catch (InstanceAlreadyExistsException e) {
+        ObjectName withUser =
+            new ObjectName(name + ",user=" + ObjectName.quote(cluster.spec.user()));
+        server.registerMBean(new ClusterStats(cluster), withUser);
+      }
+    } catch (JMException | SecurityException | java.sql.SQLException e) {
+      // Already registered (a second cluster with the same name), or JMX is not allowed here.
+    }
+  }
+
+  @Override
+  public Map<String, Long> getStatementsByReason() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Map.Entry<RouteReason, Long> e : cluster.counters.byReason().entrySet()) {
+      m.put(e.getKey().name(), e.getValue());
+    }
+    return m;
+  }
+
+  @Override
+  public String[] getNodes() {
+    return StatsSnapshot.of(cluster).lines();
+  }
+
+  @Override
+  public long getStatementsTotal() {
+    return StatsSnapshot.of(cluster).statementsTotal();
+  }
+}
