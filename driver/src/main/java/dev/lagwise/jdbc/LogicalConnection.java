@@ -153,7 +153,7 @@ final class LogicalConnection implements LagwiseConnection {
     }
     if (need >= 0 && need != Long.MAX_VALUE) {
       // Perhaps a replica has replayed it already and the monitor does not know yet.
-      cluster.monitor.requestProbe(need);
+      cluster.monitor.chase(need);
     }
     if (waitNanos > 0) {
       long deadline = System.nanoTime() + waitNanos;

@@ -124,6 +124,8 @@ final class SessionConsistency {
     long now = System.nanoTime();
     if (onPrimary) {
       primaryAfter = now;
+      // A primary sample sent after this read lets replicas serve the connection again.
+      cluster.monitor.requestPrimaryProbe();
     } else {
       if (lastReplicaReadAt == NONE || node == lastReplica) {
         lastReplica = node;
@@ -168,6 +170,8 @@ final class SessionConsistency {
       return;
     }
     own = Math.max(own, position);
+    // Learn soon when replicas have it: the next read may come within milliseconds.
+    cluster.monitor.chase(position);
     if (causal) {
       cluster.causal.accumulateAndGet(position, Math::max);
     }

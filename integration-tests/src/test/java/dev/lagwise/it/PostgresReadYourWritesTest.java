@@ -100,7 +100,9 @@ class PostgresReadYourWritesTest {
     for (int i = 0; i < pairs; i++) {
       long id = insert(c, i);
       if (i % 100 == 99) {
-        Thread.sleep(250); // past the apply delay: the delayed replica can serve this one
+        // Well past the 200 ms apply delay and a poll interval: the delayed replica has this row
+        // and the monitor knows it, so it may serve this read.
+        Thread.sleep(400);
       }
       if (!sees(c, id)) {
         violations++;

@@ -36,11 +36,18 @@ public final class ClusterMonitor implements AutoCloseable {
 
   private int historyOwner = -1;
 
-  /** A read asked for a primary sample newer than the last; cleared by the next one. */
-  private volatile boolean primaryProbeRequested;
+  /** Between two probes of a host whose position someone is waiting for. */
+  static final long CHASE_NANOS = 1_000_000L;
 
-  /** Highest position a read asked the replicas to be probed for; guarded by this. */
-  private long requestedPosition = -1;
+  /** How long replicas are chased after the last request. */
+  static final long CHASE_FOR_NANOS = 50_000_000L;
+
+  /** Position replicas are chased to, and until when; guarded by this. */
+  private long chaseTarget = -1;
+
+  private long chaseUntil;
+
+  private volatile long lastPrimaryWake = Long.MIN_VALUE / 2;
 
   private int users;
   private Prober[] probers;
@@ -173,35 +180,36 @@ public final class ClusterMonitor implements AutoCloseable {
   }
 
   /**
-   * A read needs {@code position} and no replica is known to have it: probe every replica now
-   * instead of at the next interval. Coalesced: a position already asked for (or an older one)
-   * wakes nobody, and each host has at most one probe in flight (its own thread).
+   * Someone needs to know when replicas reach {@code position} (a write just committed it, or a
+   * read needs it): replicas that are behind it are probed every {@link #CHASE_NANOS} instead of
+   * every poll interval, until they reach it or {@link #CHASE_FOR_NANOS} passes without a new
+   * request. Off the request thread; still at most one probe in flight per host.
    */
-  public void requestProbe(long position) {
-    Prober[] p;
+  public void chase(long position) {
+    long now = ticker.getAsLong();
+    boolean wake;
     synchronized (this) {
-      if (position <= requestedPosition) {
-        return;
+      chaseUntil = now + CHASE_FOR_NANOS;
+      wake = position > chaseTarget;
+      if (wake) {
+        chaseTarget = position;
       }
-      requestedPosition = position;
-      p = probers;
     }
-    if (p != null) {
-      for (Prober prober : p) {
-        LockSupport.unpark(prober);
-      }
+    if (wake) {
+      wakeProbers();
     }
   }
 
   /**
-   * A read needs a primary position sampled after a given moment: probe the primary now. Coalesced:
-   * one request until the next primary sample is published.
+   * A read needs a primary sample sent from now on: probe the primary now (after the probe in
+   * flight, if any). Rate-limited to one wake per {@link #CHASE_NANOS}.
    */
   public void requestPrimaryProbe() {
-    if (primaryProbeRequested) {
+    long now = ticker.getAsLong();
+    if (now - lastPrimaryWake < CHASE_NANOS) {
       return;
     }
-    primaryProbeRequested = true;
+    lastPrimaryWake = now;
     Prober[] p;
     int primary = snapshot.primary();
     synchronized (this) {
@@ -210,6 +218,19 @@ public final class ClusterMonitor implements AutoCloseable {
     if (p != null && primary >= 0) {
       LockSupport.unpark(p[primary]);
     }
+  }
+
+  /** How long the probe thread of {@code node} waits before its next probe. */
+  private long nextProbeIn(int node) {
+    ClusterSnapshot s = snapshot;
+    synchronized (this) {
+      if (s.status(node) == NodeStatus.REPLICA
+          && s.position(node) < chaseTarget
+          && ticker.getAsLong() - chaseUntil < 0) {
+        return Math.min(CHASE_NANOS, pollNanos);
+      }
+    }
+    return pollNanos;
   }
 
   /**
@@ -263,7 +284,6 @@ public final class ClusterMonitor implements AutoCloseable {
             null);
     if (status == NodeStatus.PRIMARY && o.position() >= 0) {
       next = next.withReplicasAtOrPast(o.position(), sentNanos);
-      primaryProbeRequested = false;
     }
     snapshot = next;
     notifyAll();
@@ -312,7 +332,7 @@ public final class ClusterMonitor implements AutoCloseable {
         probe();
         // Not sleep + interrupt: an interrupt would abort a probe's connect in the vendor driver.
         // unpark() wakes the thread early (a failure was reported, or shutdown).
-        LockSupport.parkNanos(this, pollNanos);
+        LockSupport.parkNanos(this, nextProbeIn(node));
       }
       closeConnection();
     }
