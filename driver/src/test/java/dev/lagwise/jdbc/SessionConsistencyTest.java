@@ -1,0 +1,179 @@
+package dev.lagwise.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lagwise.ConsistencyContext;
+import dev.lagwise.ConsistencyToken;
+import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.monitor.MonitorFixture;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The position a read needs, by scope, as a table. The cluster's monitor is stopped and fed
+ * observations by hand: host 0 is the primary, hosts 1 and 2 replicas.
+ */
+class SessionConsistencyTest {
+
+  private static final AtomicInteger CLUSTERS = new AtomicInteger();
+
+  static Cluster cluster() throws SQLException {
+    StubDriver.install();
+    int n = CLUSTERS.incrementAndGet();
+    ConnectionSpec spec =
+        ConnectionSpec.parse(
+            "jdbc:lagwise:postgresql://primary-sc" + n + ":1,replica-sca" + n + ":2/db",
+            new Properties());
+    Cluster c = new Cluster(spec);
+    c.monitor.close(); // no probe threads: this test decides what the monitor saw
+    return c;
+  }
+
+  static SessionConsistency session(Cluster cluster, String consistency) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("lagwise.consistency", consistency);
+    return new SessionConsistency(
+        cluster, ConnectionSpec.parse("jdbc:lagwise:postgresql://x:1/db", p));
+  }
+
+  /** A primary whose position query answers {@code position}. */
+  static java.sql.Connection primaryAt(long position) {
+    java.sql.ResultSet rs =
+        (java.sql.ResultSet)
+            java.lang.reflect.Proxy.newProxyInstance(
+                SessionConsistencyTest.class.getClassLoader(),
+                new Class<?>[] {java.sql.ResultSet.class},
+                (p, m, a) ->
+                    m.getName().equals("getLong")
+                        ? position
+                        : StubDriver.defaultValue(m.getReturnType()));
+    java.sql.Statement st =
+        (java.sql.Statement)
+            java.lang.reflect.Proxy.newProxyInstance(
+                SessionConsistencyTest.class.getClassLoader(),
+                new Class<?>[] {java.sql.Statement.class},
+                (p, m, a) -> m.getName().equals("executeQuery") ? rs : null);
+    return (java.sql.Connection)
+        java.lang.reflect.Proxy.newProxyInstance(
+            SessionConsistencyTest.class.getClassLoader(),
+            new Class<?>[] {java.sql.Connection.class},
+            (p, m, a) -> m.getName().equals("createStatement") ? st : null);
+  }
+
+  @ParameterizedTest(name = "{0}: JVM wrote {1}, session wrote {2} -> needs {3}")
+  @CsvSource({
+    // consistency, JVM-wide position, this session's committed write, expected need
+    "causal,  500,  -1,  500",
+    "causal,  500, 700,  700",
+    "causal,   -1, 700,  700",
+    "session, 500,  -1,   -1",
+    "session, 500, 700,  700",
+    "none,    500, 700,   -1",
+  })
+  void scopes(String consistency, long jvm, long own, long expected) throws Exception {
+    Cluster cluster = cluster();
+    MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
+    cluster.causal.set(jvm);
+    SessionConsistency s = session(cluster, consistency);
+    if (own >= 0 && s.capturing()) {
+      s.committed(primaryAt(own), false);
+      assertThat(cluster.causal.get())
+          .as("the JVM-wide position after the write")
+          .isEqualTo(consistency.equals("causal") ? Math.max(jvm, own) : jvm);
+    }
+    assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "a capture that fails -> only the primary until a sample after it")
+  @CsvSource({"false, 9223372036854775807", "true, 1000"})
+  void aFailedCaptureWaitsForThePrimarysNextSample(boolean sampled, long expected)
+      throws Exception {
+    Cluster cluster = cluster();
+    SessionConsistency s = session(cluster, "session");
+    s.committed(primaryAt(-1), false); // the position query found nothing
+    if (sampled) {
+      MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
+    }
+    assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "token {0}, primary sampled {1} the token arrived -> needs {2}")
+  @CsvSource({
+    // token position, primary sampled after the token arrived?, expected need
+    "999999999999, true,  1000",
+    "999999999999, false, 999999999999",
+    "800,          true,  800",
+    "800,          false, 800",
+  })
+  void untrustedTokensAreClampedToAPrimarySampleTakenAfterThem(
+      long token, boolean sampledAfter, long expected) throws Exception {
+    Cluster cluster = cluster();
+    SessionConsistency s = session(cluster, "session");
+    if (!sampledAfter) {
+      MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
+    }
+    s.require(ConsistencyToken.postgres(token));
+    if (sampledAfter) {
+      MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
+    }
+    assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "context own {0}, carried {1} -> needs {2}")
+  @CsvSource({
+    // context's own write, carried (untrusted) token, expected need; primary sampled at 1000
+    // after the context opened
+    "600,  -1,           600",
+    " -1,  900,          900",
+    " -1,  999999999999, 1000",
+    "1200, 999999999999, 1200",
+  })
+  void aBoundContextAddsItsPositions(long own, long carried, long expected) throws Exception {
+    Cluster cluster = cluster();
+    SessionConsistency s = session(cluster, "none");
+    try (ConsistencyContext ctx =
+        ConsistencyContext.open(carried < 0 ? null : ConsistencyToken.postgres(carried))) {
+      if (own >= 0) {
+        ctx.wrote(ConsistencyToken.postgres(own));
+      }
+      MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
+      assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+    }
+    assertThat(s.need(cluster.snapshot())).as("after the context closed").isEqualTo(-1);
+  }
+
+  @ParameterizedTest(name = "read on the primary, then a primary sample {0} it -> needs {1}")
+  @CsvSource({"before, 9223372036854775807", "after, 1000"})
+  void aReadOnThePrimaryNeedsAPrimarySampleSentAfterIt(String when, long expected)
+      throws Exception {
+    Cluster cluster = cluster();
+    SessionConsistency s = session(cluster, "session");
+    MonitorFixture.observe(cluster.monitor, 0, false, 900, System.nanoTime());
+    s.read(cluster.snapshot(), 0, true);
+    long sent = when.equals("after") ? System.nanoTime() + 1 : System.nanoTime() - 1_000_000_000L;
+    MonitorFixture.observe(cluster.monitor, 0, false, 1000, sent);
+    ClusterSnapshot snap = cluster.snapshot();
+    assertThat(s.need(snap)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(
+      name = "read on replica 1, then its probe {0} the read -> replica 2 may serve: {1}")
+  @CsvSource({"before, false", "after, true"})
+  void anotherReplicaServesOnlyOnceTheFirstIsKnownPastTheRead(String when, boolean allowed)
+      throws Exception {
+    Cluster cluster = cluster();
+    SessionConsistency s = session(cluster, "session");
+    MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
+    MonitorFixture.observe(cluster.monitor, 1, true, 800, System.nanoTime());
+    s.read(cluster.snapshot(), 1, false);
+    long sent = when.equals("after") ? System.nanoTime() + 1 : System.nanoTime() - 1_000_000_000L;
+    MonitorFixture.observe(cluster.monitor, 1, true, 950, sent);
+    long need = s.need(cluster.snapshot());
+    assertThat(s.mayRead(1)).as("the same replica always may").isTrue();
+    assertThat(s.mayRead(2)).isEqualTo(allowed);
+    assertThat(need).isEqualTo(allowed ? 950 : 800);
+  }
+}
