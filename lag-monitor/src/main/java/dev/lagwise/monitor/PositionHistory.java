@@ -7,12 +7,12 @@ package dev.lagwise.monitor;
  * primary had made by the time of the latest sample whose position is at most P. Samples are taken
  * at send time because the position returned was reached no earlier than that.
  *
- * <p>A fixed ring whose entries are at least {@link #MIN_GAP_NANOS} apart: a sample closer than
- * that to the one before the newest replaces the newest, so on-demand probes (up to one per
- * millisecond) cannot shrink the window. The newest sample is always kept; dropping an older one
- * only makes lags look larger, never smaller. 4096 entries cover at least 40 s, minutes at the
- * default poll interval; a replica further behind than the oldest sample has an unknown lag.
- * Guarded by the monitor's lock.
+ * <p>A fixed ring whose entries are at least {@link #MIN_GAP_NANOS} apart, but for the newest:
+ * while the newest is closer than that to the one before it, a new sample replaces it, so on-demand
+ * probes (up to one per millisecond) cannot shrink the window. The newest sample is always kept;
+ * dropping an older one only makes lags look larger, never smaller. 4096 entries cover at least 40
+ * s, minutes at the default poll interval; a replica further behind than the oldest sample has an
+ * unknown lag. Guarded by the monitor's lock.
  */
 final class PositionHistory {
 
@@ -35,7 +35,7 @@ final class PositionHistory {
     if (size > 0 && position < latestPosition()) {
       clear();
     }
-    if (size >= 2 && sentNanos - nanos[at(2)] < MIN_GAP_NANOS) {
+    if (size >= 2 && nanos[at(1)] - nanos[at(2)] < MIN_GAP_NANOS) {
       nanos[at(1)] = sentNanos;
       positions[at(1)] = position;
       return;
