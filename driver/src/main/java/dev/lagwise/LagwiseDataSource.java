@@ -70,6 +70,10 @@ public class LagwiseDataSource implements DataSource {
     set(LagwiseProperty.CONSISTENCY.key(), value);
   }
 
+  public void setCapture(String value) {
+    set(LagwiseProperty.CAPTURE.key(), value);
+  }
+
   public void setWaitForReplica(String value) {
     set(LagwiseProperty.WAIT_FOR_REPLICA.key(), value);
   }

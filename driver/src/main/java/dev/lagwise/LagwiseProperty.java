@@ -41,6 +41,18 @@ public enum LagwiseProperty {
       "causal",
       "session",
       "none"),
+  CAPTURE(
+      "capture",
+      Type.CHOICE,
+      "exact",
+      "How a write's position is learned. exact: ask the primary right after the commit (one round"
+          + " trip per writing transaction); reads can use a replica as soon as it has replayed"
+          + " the write. observed: no extra round trip; the session's reads stay on the primary"
+          + " until the monitor has sampled the primary after the write (requested at once) and a"
+          + " replica has replayed that sample. A ConsistencyContext or consistencyToken() still"
+          + " reads the exact position when it needs one.",
+      "exact",
+      "observed"),
   WAIT_FOR_REPLICA(
       "waitForReplica",
       Type.DURATION,

@@ -38,6 +38,13 @@ final class Cluster {
    */
   final AtomicLong causal = new AtomicLong(-1);
 
+  /**
+   * Under causal scope with {@code capture=observed}: the latest moment a write committed whose
+   * position is not yet known; every read needs the primary as sampled after it. {@link
+   * Long#MIN_VALUE}: none.
+   */
+  final AtomicLong causalAfter = new AtomicLong(Long.MIN_VALUE);
+
   /** Statements running per host, from this JVM, for least-in-flight. */
   final AtomicIntegerArray inFlight;
 

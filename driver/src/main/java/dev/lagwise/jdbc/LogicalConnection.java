@@ -421,7 +421,24 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public ConsistencyToken consistencyToken() throws SQLException {
     checkOpen();
-    return consistency.token(cluster.snapshot());
+    return consistency.token(cluster.snapshot(), this::primaryPositionNow);
+  }
+
+  /** The primary's current position, read without leaving a transaction open on it. */
+  private long primaryPositionNow() throws SQLException {
+    int node = txNode >= 0 ? txNode : primaryNode();
+    Connection c = physical(node).connection;
+    boolean toggle = !state.autoCommit && txNode < 0;
+    if (toggle) {
+      c.setAutoCommit(true);
+    }
+    try {
+      return spec.dialect.currentPosition(c);
+    } finally {
+      if (toggle) {
+        c.setAutoCommit(false);
+      }
+    }
   }
 
   @Override

@@ -35,6 +35,7 @@ final class SessionConsistency {
   private final Dialect dialect;
   private final boolean implicit;
   private final boolean causal;
+  private final boolean observed;
 
   private long own = -1;
   private long explicit = -1;
@@ -56,12 +57,24 @@ final class SessionConsistency {
     this.dialect = spec.dialect;
     this.implicit = spec.settings.consistency != Settings.Consistency.NONE;
     this.causal = spec.settings.consistency == Settings.Consistency.CAUSAL;
+    this.observed = spec.settings.observedCapture;
   }
 
   /** The position a read must see now; -1 for none; {@link Long#MAX_VALUE}: only the primary. */
   long need(ClusterSnapshot s) throws SQLException {
     long need = implicit ? own : -1;
     if (causal) {
+      long after = cluster.causalAfter.get();
+      if (after != NONE) {
+        if (s.primaryPosition() >= 0 && s.primarySentNanos() - after >= 0) {
+          cluster.causal.accumulateAndGet(s.primaryPosition(), Math::max);
+          // A write after `after` keeps its own, later moment pending.
+          cluster.causalAfter.compareAndSet(after, NONE);
+        } else {
+          cluster.monitor.requestPrimaryProbe();
+          return Long.MAX_VALUE;
+        }
+      }
       need = Math.max(need, cluster.causal.get());
     }
     if (primaryAfter != NONE) {
@@ -150,6 +163,16 @@ final class SessionConsistency {
    * does not open a transaction on the primary.
    */
   void committed(Connection primary, boolean autoCommitOff) {
+    if (observed && ConsistencyContext.current() == null) {
+      // No round trip: the next primary sample after now is this write's position.
+      long now = System.nanoTime();
+      primaryAfter = now;
+      if (causal) {
+        cluster.causalAfter.accumulateAndGet(now, Math::max);
+      }
+      cluster.monitor.requestPrimaryProbe(true);
+      return;
+    }
     long position = -1;
     try {
       if (autoCommitOff) {
@@ -181,13 +204,24 @@ final class SessionConsistency {
     }
   }
 
-  /** What this connection's reads must see, as a portable token; null when nothing. */
-  ConsistencyToken token(ClusterSnapshot s) throws SQLException {
+  /**
+   * What this connection's reads must see, as a portable token; null when nothing. {@code
+   * primaryPosition} is called only when a position is still pending (observed capture, a read on
+   * the primary): a token handed to someone else must never be too low, and the primary's current
+   * position covers everything committed.
+   */
+  ConsistencyToken token(ClusterSnapshot s, PositionSource primaryPosition) throws SQLException {
     long need = need(s);
     if (need == Long.MAX_VALUE) {
-      need = s.primaryPosition();
+      need = primaryPosition.read();
     }
     return need < 0 || dialect.tokenEngine == null ? null : dialect.token(need);
+  }
+
+  /** Reads the primary's current position when asked; -1 if unknown. */
+  @FunctionalInterface
+  interface PositionSource {
+    long read() throws SQLException;
   }
 
   void require(ConsistencyToken token) throws SQLException {

@@ -29,6 +29,7 @@ final class Settings {
 
   final LoadBalance loadBalance;
   final Consistency consistency;
+  final boolean observedCapture;
   final Duration waitForReplica;
   final Duration maxLag;
   final List<String> replicaSafeFunctions;
@@ -43,6 +44,7 @@ final class Settings {
             : LoadBalance.LEAST_IN_FLIGHT;
     consistency =
         Consistency.valueOf(choice(LagwiseProperty.CONSISTENCY, v).toUpperCase(Locale.ROOT));
+    observedCapture = choice(LagwiseProperty.CAPTURE, v).equals("observed");
     waitForReplica = duration(LagwiseProperty.WAIT_FOR_REPLICA, v);
     maxLag = duration(LagwiseProperty.MAX_LAG, v);
     replicaSafeFunctions = list(v.get(LagwiseProperty.REPLICA_SAFE_FUNCTIONS));

@@ -33,8 +33,14 @@ class SessionConsistencyTest {
   }
 
   static SessionConsistency session(Cluster cluster, String consistency) throws SQLException {
+    return session(cluster, consistency, "exact");
+  }
+
+  static SessionConsistency session(Cluster cluster, String consistency, String capture)
+      throws SQLException {
     Properties p = new Properties();
     p.setProperty("lagwise.consistency", consistency);
+    p.setProperty("lagwise.capture", capture);
     return new SessionConsistency(
         cluster, ConnectionSpec.parse("jdbc:lagwise:postgresql://x:1/db", p));
   }
@@ -98,6 +104,29 @@ class SessionConsistencyTest {
       MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
     }
     assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(
+      name = "observed capture, {0}: before the next primary sample -> {1}, after -> {2}")
+  @CsvSource({
+    // consistency, need of the writing session and of another session before the primary is
+    // sampled again, and after (primary sampled at 1000)
+    "causal,  9223372036854775807, 9223372036854775807, 1000, 1000",
+    "session, 9223372036854775807, -1,                  1000, -1",
+  })
+  void observedCaptureWaitsForThePrimarysNextSample(
+      String consistency, long writerBefore, long otherBefore, long writerAfter, long otherAfter)
+      throws Exception {
+    Cluster cluster = cluster();
+    MonitorFixture.observe(cluster.monitor, 0, false, 900, System.nanoTime());
+    SessionConsistency writer = session(cluster, consistency, "observed");
+    SessionConsistency other = session(cluster, consistency, "observed");
+    writer.committed(primaryAt(999), false); // no round trip: primaryAt is never asked
+    assertThat(writer.need(cluster.snapshot())).isEqualTo(writerBefore);
+    assertThat(other.need(cluster.snapshot())).isEqualTo(otherBefore);
+    MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
+    assertThat(writer.need(cluster.snapshot())).isEqualTo(writerAfter);
+    assertThat(other.need(cluster.snapshot())).isEqualTo(otherAfter);
   }
 
   @ParameterizedTest(name = "token {0}, primary sampled {1} the token arrived -> needs {2}")

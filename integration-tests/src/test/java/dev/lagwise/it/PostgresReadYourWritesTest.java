@@ -133,6 +133,40 @@ class PostgresReadYourWritesTest {
   }
 
   @Test
+  void observedCaptureAlsoReadsItsOwnWritesUnderLag() throws Exception {
+    try (Connection c =
+        DriverManager.getConnection(
+            url("&lagwise.capture=observed"), cluster.user(), cluster.password())) {
+      Outcome o = writeThenRead(c, PAIRS);
+      assertThat(o.violations()).as("read-your-writes violations").isZero();
+      assertThat(o.pausedReads()).as("reads served by the paused replica").isZero();
+      assertThat(o.replicaReads()).isPositive();
+    }
+  }
+
+  @Test
+  void observedCaptureCoversPooledConnectionsToo() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(cluster.lagwiseUrl() + "?lagwise.capture=observed");
+    config.setUsername(cluster.user());
+    config.setPassword(cluster.password());
+    config.setMaximumPoolSize(4);
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      int violations = 0;
+      for (int i = 0; i < Math.min(PAIRS, 1000); i++) {
+        try (Connection post = pool.getConnection();
+            Connection get = pool.getConnection()) {
+          long id = insert(post, i);
+          if (!sees(get, id)) {
+            violations++;
+          }
+        }
+      }
+      assertThat(violations).as("POST then GET on another pooled connection").isZero();
+    }
+  }
+
+  @Test
   void negativeControlWithoutProtectionReadsStaleData() throws Exception {
     try (Connection c =
         DriverManager.getConnection(

@@ -21,7 +21,7 @@ import java.util.Locale;
  * violation. Not a JMH benchmark: it counts, it does not time code.
  *
  * <p>Run: {@code java -cp jmh/target/benchmarks.jar dev.lagwise.jmh.ReadAfterWrite [pairs per
- * pause]}.
+ * pause] [exact|observed]}.
  */
 public final class ReadAfterWrite {
 
@@ -29,6 +29,7 @@ public final class ReadAfterWrite {
 
   public static void main(String[] args) throws Exception {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+    String capture = args.length > 1 ? args[1] : "exact";
     try (PostgresCluster cluster = PostgresCluster.builder().replicas(2).start()) {
       try (Connection c = cluster.primary().connect();
           Statement s = c.createStatement()) {
@@ -38,9 +39,13 @@ public final class ReadAfterWrite {
       System.out.println("visibility of a commit on a replica over loopback (direct PgJDBC):");
       System.out.println("  " + visibility(cluster, Math.max(200, pairs)));
       System.out.println();
+      System.out.println("capture=" + capture);
       System.out.println("pause_ms  reads  replica_reads  replica_share  violations");
       try (Connection c =
-          DriverManager.getConnection(cluster.lagwiseUrl(), cluster.user(), cluster.password())) {
+          DriverManager.getConnection(
+              cluster.lagwiseUrl() + "?lagwise.capture=" + capture,
+              cluster.user(),
+              cluster.password())) {
         LagwiseConnection lw = c.unwrap(LagwiseConnection.class);
         for (int pause : new int[] {0, 1, 5, 20, 100}) {
           int n = pause >= 100 ? Math.max(50, pairs / 4) : pairs;

@@ -49,6 +49,8 @@ public final class ClusterMonitor implements AutoCloseable {
 
   private volatile long lastPrimaryWake = Long.MIN_VALUE / 2;
 
+  private volatile boolean chaseAfterPrimarySample;
+
   private int users;
   private Prober[] probers;
 
@@ -205,6 +207,18 @@ public final class ClusterMonitor implements AutoCloseable {
    * flight, if any). Rate-limited to one wake per {@link #CHASE_NANOS}.
    */
   public void requestPrimaryProbe() {
+    requestPrimaryProbe(false);
+  }
+
+  /**
+   * As {@link #requestPrimaryProbe()}; with {@code thenChase}, replicas are then chased to the
+   * position that sample shows — for a write whose own position was not asked for ({@code
+   * capture=observed}), so that replicas are known to have it by the time a read comes.
+   */
+  public void requestPrimaryProbe(boolean thenChase) {
+    if (thenChase) {
+      chaseAfterPrimarySample = true;
+    }
     long now = ticker.getAsLong();
     if (now - lastPrimaryWake < CHASE_NANOS) {
       return;
@@ -287,6 +301,10 @@ public final class ClusterMonitor implements AutoCloseable {
     }
     snapshot = next;
     notifyAll();
+    if (status == NodeStatus.PRIMARY && o.position() >= 0 && chaseAfterPrimarySample) {
+      chaseAfterPrimarySample = false;
+      chase(o.position());
+    }
   }
 
   private synchronized void failed(int node, String error) {
