@@ -111,7 +111,7 @@ final class MariaDbBinaries {
       throw new UncheckedIOException("cannot unpack MariaDB " + VERSION + " into " + cache, e);
     } finally {
       if (tmp != null && Files.exists(tmp)) {
-        MariaDbFiles.deleteTree(tmp);
+        Archives.deleteTree(tmp);
       }
     }
   }
@@ -122,7 +122,7 @@ final class MariaDbBinaries {
     try (DirectoryStream<Path> old = Files.newDirectoryStream(cache, name + ".tmp-*")) {
       for (Path p : old) {
         if (Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
-          MariaDbFiles.deleteTree(p);
+          Archives.deleteTree(p);
         }
       }
     }

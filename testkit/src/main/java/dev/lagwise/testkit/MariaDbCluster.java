@@ -284,7 +284,7 @@ public final class MariaDbCluster implements Cluster {
         n.server().awaitStopped();
       }
     }
-    MariaDbFiles.deleteTree(dir);
+    Archives.deleteTree(dir);
     Cleanup.unregister(this);
   }
 

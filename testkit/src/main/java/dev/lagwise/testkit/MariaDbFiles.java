@@ -1,16 +1,13 @@
 package dev.lagwise.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** File chores of the MariaDB cluster: log tails for messages, recursive delete on close. */
+/** File chores of the MariaDB cluster: log tails for messages. */
 final class MariaDbFiles {
 
   private MariaDbFiles() {}
@@ -25,26 +22,6 @@ final class MariaDbFiles {
       return "(no log: " + file + " does not exist)";
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e + ")";
-    }
-  }
-
-  /** Deletes a directory tree; best effort, so one stuck file does not hide the real failure. */
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  System.err.println("lagwise-testkit: cannot delete " + p + ": " + e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("lagwise-testkit: cannot delete " + root + ": " + e);
     }
   }
 }

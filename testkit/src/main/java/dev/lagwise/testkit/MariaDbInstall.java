@@ -62,7 +62,7 @@ final class MariaDbInstall {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move the template data directory to " + cached, e);
     } finally {
-      MariaDbFiles.deleteTree(tmp);
+      Archives.deleteTree(tmp);
     }
   }
 

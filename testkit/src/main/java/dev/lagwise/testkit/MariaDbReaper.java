@@ -43,7 +43,7 @@ final class MariaDbReaper {
         try {
           if (Files.isWritable(dir) && isOrphan(dir)) {
             killServers(dir);
-            MariaDbFiles.deleteTree(dir);
+            Archives.deleteTree(dir);
           }
         } catch (IOException | RuntimeException e) {
           System.err.println("lagwise-testkit: cannot remove orphan " + dir + ": " + e);
