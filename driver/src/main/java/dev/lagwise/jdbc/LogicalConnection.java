@@ -47,18 +47,14 @@ final class LogicalConnection implements LagwiseConnection {
   final SqlClassifier classifier;
   final SessionState state = new SessionState();
   private final PhysicalConnection[] slots;
-  private final boolean leastInFlight;
-  private final long maxLagNanos;
-  private final long waitNanos;
   final SessionConsistency consistency;
+  private final ReplicaChooser replicas;
 
   /** Node of the open transaction, or -1. */
   private int txNode = -1;
 
   private boolean pinned;
   private boolean closed;
-  private int preferredReplica = -1;
-  private int tieBreak;
   private int lastNode = -1;
 
   /**
@@ -76,11 +72,8 @@ final class LogicalConnection implements LagwiseConnection {
     this.spec = spec;
     this.classifier = cluster.classifier;
     this.slots = new PhysicalConnection[spec.hosts.size()];
-    this.leastInFlight = spec.settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT;
-    this.maxLagNanos = spec.settings.maxLag.toNanos();
-    this.tieBreak = cluster.nextReplicaTicket();
-    this.waitNanos = spec.settings.waitForReplica.toNanos();
     this.consistency = new SessionConsistency(cluster, spec);
+    this.replicas = new ReplicaChooser(cluster, spec, consistency);
   }
 
   // ---------------------------------------------------------------- routing
@@ -106,7 +99,7 @@ final class LogicalConnection implements LagwiseConnection {
     }
     if (hint == Hint.REPLICA) {
       // An explicit choice of a replica: health and maxLag still apply, tokens do not.
-      int replica = pickReplica(cluster.snapshot(), -1, true);
+      int replica = replicas.forHint();
       return replica >= 0 ? replica : primaryForRead();
     }
     if (!state.autoCommit) {
@@ -145,71 +138,8 @@ final class LogicalConnection implements LagwiseConnection {
       reason = RouteReason.TRANSACTION;
       return primaryNode();
     }
-    ClusterSnapshot s = cluster.snapshot();
-    long need = consistency.need(s);
-    int replica = pickReplica(s, need, false);
-    if (replica >= 0) {
-      return replica;
-    }
-    if (need >= 0 && need != Long.MAX_VALUE) {
-      // Perhaps a replica has replayed it already and the monitor does not know yet.
-      cluster.monitor.chase(need);
-    }
-    if (waitNanos > 0) {
-      long deadline = System.nanoTime() + waitNanos;
-      for (long left = waitNanos; left > 0; left = deadline - System.nanoTime()) {
-        try {
-          cluster.monitor.awaitNewSnapshot(s, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        s = cluster.snapshot();
-        replica = pickReplica(s, consistency.need(s), false);
-        if (replica >= 0) {
-          return replica;
-        }
-      }
-    }
-    return primaryForRead();
-  }
-
-  /** A replica within maxLag that has replayed {@code need}, by the balancer's rule; or -1. */
-  private int pickReplica(ClusterSnapshot s, long need, boolean hinted) {
-    long now = System.nanoTime();
-    int n = slots.length;
-    if (leastInFlight) {
-      // Ties (common: little concurrency) rotate, so they do not all land on the first host.
-      int start = tieBreak++ & Integer.MAX_VALUE;
-      int best = -1;
-      int bestLoad = Integer.MAX_VALUE;
-      for (int k = 0; k < n; k++) {
-        int i = (start + k) % n;
-        if (usable(s, i, now, need, hinted) && cluster.inFlight.get(i) < bestLoad) {
-          best = i;
-          bestLoad = cluster.inFlight.get(i);
-        }
-      }
-      return best;
-    }
-    if (preferredReplica >= 0 && usable(s, preferredReplica, now, need, hinted)) {
-      return preferredReplica;
-    }
-    int start = cluster.nextReplicaTicket();
-    for (int i = 0; i < n; i++) {
-      int candidate = (start + i) % n;
-      if (usable(s, candidate, now, need, hinted)) {
-        preferredReplica = candidate;
-        return candidate;
-      }
-    }
-    return -1;
-  }
-
-  private boolean usable(ClusterSnapshot s, int node, long now, long need, boolean hinted) {
-    return s.isUsableReplica(node, now, maxLagNanos)
-        && s.position(node) >= need
-        && (hinted || consistency.mayRead(node));
+    int replica = replicas.forRead();
+    return replica >= 0 ? replica : primaryForRead();
   }
 
   /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
@@ -224,7 +154,7 @@ final class LogicalConnection implements LagwiseConnection {
               + cluster.describeNodes(),
           null);
     }
-    reason = NoReplicaReason.of(s, System.nanoTime(), maxLagNanos);
+    reason = NoReplicaReason.of(s, System.nanoTime(), replicas.maxLagNanos);
     return p;
   }
 
@@ -272,15 +202,11 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   void beginStatement(int node) {
-    if (leastInFlight) {
-      cluster.inFlight.incrementAndGet(node);
-    }
+    replicas.started(node);
   }
 
   void endStatement(int node) {
-    if (leastInFlight) {
-      cluster.inFlight.decrementAndGet(node);
-    }
+    replicas.finished(node);
   }
 
   /** Bookkeeping after {@code sql} of this kind succeeded on {@code node}. */
@@ -379,9 +305,7 @@ final class LogicalConnection implements LagwiseConnection {
     if (Errors.isConnectionError(e)) {
       dropPhysical(node);
       cluster.monitor.reportFailure(node, e.getMessage());
-      if (preferredReplica == node) {
-        preferredReplica = -1;
-      }
+      replicas.forget(node);
       return true;
     }
     return false;
