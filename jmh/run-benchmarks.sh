@@ -54,6 +54,15 @@ run taskset -c "$CLIENT_CPU" java "-Dlagwise.bench.serverCpus=$SERVER_CPU" \
 run java -Dlagwise.bench.pin=false -cp "$JAR" dev.lagwise.jmh.AlternatingPointRead 20000 7 20000 \
   | tee "$OUT/alternating-unpinned.txt"
 
+# 5. Read-your-writes: share of read-after-write reads served by replicas, per capture mode and
+#    pause between the write and the read (counts, not timings; unpinned).
+run java -cp "$JAR" dev.lagwise.jmh.ReadAfterWrite 400 exact | tee "$OUT/read-after-write-exact.txt"
+run java -cp "$JAR" dev.lagwise.jmh.ReadAfterWrite 400 observed \
+  | tee "$OUT/read-after-write-observed.txt"
+
+# 6. Replica offload and violations per consistency scope, pooled POST/GET mix, 10 s each.
+run java -cp "$JAR" dev.lagwise.jmh.ScopeOffload 10 | tee "$OUT/scope-offload.txt"
+
 echo "# load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Summary: the median of the measurement iterations (JMH prints their mean), and B/op.
