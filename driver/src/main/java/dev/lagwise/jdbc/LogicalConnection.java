@@ -211,9 +211,9 @@ final class LogicalConnection implements LagwiseConnection {
 
   /** Bookkeeping after {@code sql} of this kind succeeded on {@code node}. */
   void executed(int node, StatementKind kind, String sql) {
-    count(node, kind, sql);
-    lastNode = node;
     ClusterSnapshot s = cluster.snapshot();
+    count(s, node, kind, sql);
+    lastNode = node;
     if (kind == StatementKind.READ || kind == StatementKind.TRANSACTION_SCOPED) {
       // Statements that return data (a cursor FETCH is transaction-scoped). A write's position
       // is captured after it commits, which covers what it read.
@@ -270,10 +270,10 @@ final class LogicalConnection implements LagwiseConnection {
    * state it is judged by. A statement without SQL (a batch, a call) was not routed by {@link
    * #route}, so a reason left by routing that ran nothing (metadata, a savepoint) is ignored.
    */
-  private void count(int node, StatementKind kind, String sql) {
+  private void count(ClusterSnapshot s, int node, StatementKind kind, String sql) {
     RouteReason why = reason;
     reason = null;
-    if (cluster.snapshot().status(node) != NodeStatus.PRIMARY) {
+    if (s.status(node) != NodeStatus.PRIMARY) {
       why = RouteReason.REPLICA;
     } else if (why == null || sql == null) {
       // In route's order: an open transaction, a pinned session, a transaction this starts.
