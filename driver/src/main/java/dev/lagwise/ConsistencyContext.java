@@ -13,7 +13,13 @@ package dev.lagwise;
  * }</pre>
  *
  * A token carried in from outside is untrusted: connections clamp it to the primary's position.
- * Writes made inside the context raise it. Contexts nest; closing one restores the previous.
+ * Writes and reads made inside the context raise it. Contexts nest; closing one restores the
+ * previous.
+ *
+ * <p>When a write's position could not be read (the primary did not answer the capture) or a read
+ * ran on the primary, the context records the moment instead, and connections resolve it from the
+ * next primary sample; {@link #token()} then covers it only once a later Lagwise statement in the
+ * context has resolved it.
  */
 public final class ConsistencyContext implements AutoCloseable {
 
@@ -24,6 +30,7 @@ public final class ConsistencyContext implements AutoCloseable {
   private final ConsistencyToken carried;
   private final long carriedSinceNanos;
   private ConsistencyToken own;
+  private long pendingSinceNanos = Long.MIN_VALUE;
   private boolean closed;
 
   private ConsistencyContext(ConsistencyToken carried) {
@@ -70,9 +77,35 @@ public final class ConsistencyContext implements AutoCloseable {
     return own;
   }
 
-  /** Raises the context with a write made inside it. Used by the driver. */
+  /** Raises the context with a write made or a read seen inside it. Used by the driver. */
   public void wrote(ConsistencyToken token) {
     own = own == null ? token : own.max(token);
+  }
+
+  /**
+   * A moment whose primary position the context must see, not yet known; {@link Long#MIN_VALUE}
+   * none. Used by the driver.
+   */
+  public long pendingSinceNanos() {
+    return pendingSinceNanos;
+  }
+
+  /** Records a pending moment (keeps the later one). Used by the driver. */
+  public void pending(long sinceNanos) {
+    if (pendingSinceNanos == Long.MIN_VALUE || sinceNanos - pendingSinceNanos > 0) {
+      pendingSinceNanos = sinceNanos;
+    }
+  }
+
+  /**
+   * The primary was at {@code token} at {@code sampledNanos}: raises the context to it and clears a
+   * pending moment not later than that. Used by the driver.
+   */
+  public void resolve(long sampledNanos, ConsistencyToken token) {
+    wrote(token);
+    if (pendingSinceNanos != Long.MIN_VALUE && pendingSinceNanos - sampledNanos <= 0) {
+      pendingSinceNanos = Long.MIN_VALUE;
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lagwise;
 
+import dev.lagwise.routing.RouteReason;
 import java.util.List;
 import java.util.Map;
 

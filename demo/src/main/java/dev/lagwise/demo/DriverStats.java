@@ -3,7 +3,7 @@ package dev.lagwise.demo;
 import dev.lagwise.LagwiseConnection;
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.NodeStats;
-import dev.lagwise.RouteReason;
+import dev.lagwise.routing.RouteReason;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;

@@ -4,6 +4,7 @@ import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
+import dev.lagwise.routing.SharedPositions;
 import dev.lagwise.routing.SqlClassifier;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -12,9 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
@@ -29,24 +27,11 @@ final class Cluster {
   final SqlClassifier classifier;
   final List<String> hostNames;
 
-  /** Next replica handed to a new logical connection under round-robin. */
-  private final AtomicInteger nextReplica = new AtomicInteger();
+  /** The JVM-wide causal position and the balancer's counters, shared by every router. */
+  final SharedPositions shared;
 
-  /**
-   * Under {@code lagwise.consistency=causal}: the highest position any connection of this JVM has
-   * committed through this cluster; every read must see it.
-   */
-  final AtomicLong causal = new AtomicLong(-1);
-
-  /**
-   * Under causal scope with {@code capture=observed}: the latest moment a write committed whose
-   * position is not yet known; every read needs the primary as sampled after it. {@link
-   * Long#MIN_VALUE}: none.
-   */
-  final AtomicLong causalAfter = new AtomicLong(Long.MIN_VALUE);
-
-  /** Statements running per host, from this JVM, for least-in-flight. */
-  final AtomicIntegerArray inFlight;
+  /** The thread-bound consistency context, as positions of this dialect. */
+  final ContextBinding context;
 
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
   final RoutingCounters counters;
@@ -59,7 +44,8 @@ final class Cluster {
       names.add(h.toString());
     }
     this.hostNames = List.copyOf(names);
-    this.inFlight = new AtomicIntegerArray(names.size());
+    this.shared = new SharedPositions(names.size());
+    this.context = new ContextBinding(spec.dialect);
     this.counters = new RoutingCounters(names.size());
     String probeQuery = probeQuery(spec);
     this.monitor =
@@ -144,10 +130,6 @@ final class Cluster {
 
   ClusterSnapshot snapshot() {
     return monitor.snapshot();
-  }
-
-  int nextReplicaTicket() {
-    return nextReplica.getAndIncrement() & Integer.MAX_VALUE;
   }
 
   /** True when the last probe of some host found it answering as primary or replica. */

@@ -1,6 +1,6 @@
 package dev.lagwise.jdbc;
 
-import dev.lagwise.RouteReason;
+import dev.lagwise.routing.RouteReason;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,7 +9,9 @@ import java.util.Map;
  */
 public interface ClusterStatsMXBean {
 
-  /** Successful statements by {@link dev.lagwise.RouteReason} name, every reason present. */
+  /**
+   * Successful statements by {@link dev.lagwise.routing.RouteReason} name, every reason present.
+   */
   Map<String, Long> getStatementsByReason();
 
   /**

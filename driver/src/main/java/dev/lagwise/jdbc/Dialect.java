@@ -3,6 +3,7 @@ package dev.lagwise.jdbc;
 import dev.lagwise.ConsistencyToken;
 import dev.lagwise.monitor.NodeProbe;
 import dev.lagwise.monitor.Observation;
+import dev.lagwise.routing.Router;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
@@ -17,10 +18,12 @@ enum Dialect {
       // Position: bytes of WAL written (primary) or replayed (standby), as a number.
       "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"
           + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint",
-      // After a commit: pg_current_wal_lsn() (written), which a standby reaches by replaying the
-      // commit itself. pg_current_wal_insert_lsn() can lie ahead of the last record, and an idle
-      // primary's standby would pass it only when the next record arrives.
-      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint",
+      // After a commit: the insert position, which is at or past the end of the commit record even
+      // when the commit was asynchronous (synchronous_commit=off): the write position
+      // pg_current_wal_lsn() can still be behind it. A standby reaches it by replaying the commit,
+      // except when the record ended exactly at a page boundary (the insert position then counts
+      // the next page's header): reads then use the primary until the next WAL record.
+      "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint",
       "pg"),
   // MySQL's GTID sets are not a single number: its positions are unknown, so its replicas serve
   // no read with a lag bound until GTID sets are supported.
@@ -34,6 +37,9 @@ enum Dialect {
       "SELECT @@read_only, IF(@@read_only, @@gtid_slave_pos, @@gtid_binlog_pos)",
       "SELECT @@gtid_binlog_pos",
       "mariadb");
+
+  /** What routing must know of this database. */
+  final Router.Dialect routing;
 
   final String scheme;
   final int defaultPort;
@@ -57,6 +63,10 @@ enum Dialect {
     this.probeQuery = probeQuery;
     this.positionQuery = positionQuery;
     this.tokenEngine = tokenEngine;
+    // PostgreSQL undoes SET on rollback and PgJDBC refuses commit() in autocommit mode; MySQL and
+    // MariaDB do neither.
+    boolean pg = "postgresql".equals(scheme);
+    this.routing = new Router.Dialect(replicasServeSerializable, pg, pg);
   }
 
   /** The primary's current log position, read on {@code primary}; -1 when unknown. */

@@ -3,11 +3,10 @@ package dev.lagwise.jdbc;
 import dev.lagwise.ConsistencyToken;
 import dev.lagwise.LagwiseConnection;
 import dev.lagwise.LagwiseStats;
-import dev.lagwise.RouteReason;
-import dev.lagwise.monitor.ClusterSnapshot;
-import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Classification;
 import dev.lagwise.routing.Hint;
+import dev.lagwise.routing.Router;
+import dev.lagwise.routing.SessionPositions;
 import dev.lagwise.routing.SqlClassifier;
 import dev.lagwise.routing.StatementKind;
 import java.sql.Array;
@@ -31,14 +30,11 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * The connection the application holds: one vendor connection per host, opened on first use.
- *
- * <p>Routing invariants, in the order {@link #route} applies them: a transaction runs entirely on
- * the node where it started; a session pinned by non-replayable state runs on the primary; a hint
- * wins over classification; a transaction started with autocommit off runs on a replica only if the
- * connection is read-only; an autocommit statement goes to a replica only if it is classified READ
- * (or hinted) and a replica is usable in the current snapshot — otherwise the primary. Nothing here
- * allocates or locks for a statement whose classification is cached.
+ * The connection the application holds: the JDBC surface of one logical connection. Where each
+ * statement runs and every transaction and session rule is {@link Router}'s; statements run through
+ * the shared {@link Exchange}; vendor connections, one per host and opened on first use, are in
+ * {@link Physicals}; replayable session state is in {@link SessionState}. Nothing here allocates or
+ * locks for a statement whose classification is cached.
  */
 final class LogicalConnection implements LagwiseConnection {
 
@@ -46,277 +42,62 @@ final class LogicalConnection implements LagwiseConnection {
   final ConnectionSpec spec;
   final SqlClassifier classifier;
   final SessionState state = new SessionState();
-  private final PhysicalConnection[] slots;
-  final SessionConsistency consistency;
-  private final ReplicaChooser replicas;
+  final Router router;
+  final Physicals physicals;
+  final Exchange exchange;
 
-  /** Node of the open transaction, or -1. */
-  private int txNode = -1;
-
-  private boolean pinned;
   private boolean closed;
-  private int lastNode = -1;
-
-  /**
-   * Why routing sent the statement being run to the primary, when the statement and the session
-   * state cannot tell it afterwards (a hint, no usable replica, serializable); else null. Set by
-   * routing, consumed by {@link #executed}: passing it in a field keeps {@code route} returning an
-   * int and the statement path free of allocation.
-   */
-  private RouteReason reason;
-
   private SQLWarning warnings;
 
   LogicalConnection(Cluster cluster, ConnectionSpec spec) {
     this.cluster = cluster;
     this.spec = spec;
     this.classifier = cluster.classifier;
-    this.slots = new PhysicalConnection[spec.hosts.size()];
-    this.consistency = new SessionConsistency(cluster, spec);
-    this.replicas = new ReplicaChooser(cluster, spec, consistency);
+    Settings settings = spec.settings;
+    SessionPositions positions =
+        new SessionPositions(
+            cluster.monitor,
+            cluster.shared,
+            cluster.context,
+            System::nanoTime,
+            SessionPositions.Scope.valueOf(settings.consistency.name()),
+            settings.observedCapture,
+            spec.dialect.tokenEngine == null ? 0 : settings.probeTimeout.toNanos());
+    this.router =
+        new Router(
+            cluster.monitor,
+            cluster.shared,
+            positions,
+            System::nanoTime,
+            spec.dialect.routing,
+            cluster.counters,
+            cluster::describeNodes,
+            settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT,
+            settings.maxLag.toNanos(),
+            settings.waitForReplica.toNanos());
+    this.physicals = new Physicals(cluster, spec);
+    this.exchange = new Exchange(this, router, physicals, state);
   }
-
-  // ---------------------------------------------------------------- routing
 
   Classification classify(String sql) {
     return classifier.classify(sql);
   }
 
-  /** The node that must run a statement of classification {@code c} now. */
-  int route(Classification c) throws SQLException {
-    checkOpen();
-    reason = null;
-    if (txNode >= 0) {
-      return txNode;
-    }
-    if (pinned) {
-      return primaryNode();
-    }
-    Hint hint = c.hint();
-    if (hint == Hint.PRIMARY) {
-      reason = RouteReason.HINT;
-      return primaryNode();
-    }
-    if (hint == Hint.REPLICA) {
-      // An explicit choice of a replica: health and maxLag still apply, tokens do not.
-      int replica = replicas.forHint();
-      return replica >= 0 ? replica : primaryForRead();
-    }
-    if (!state.autoCommit) {
-      // This statement starts a transaction, whatever it is.
-      return state.readOnly ? replicaOrPrimary() : primaryNode();
-    }
-    StatementKind kind = c.kind();
-    if (kind == StatementKind.SESSION_REPLAYABLE) {
-      return anyOpenNode();
-    }
-    return kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY
-        ? replicaOrPrimary()
-        : primaryNode();
-  }
-
-  /** Where a statement that can only be a write runs: the primary, unless a transaction is open. */
-  int routeWrite() throws SQLException {
-    checkOpen();
-    reason = null;
-    return txNode >= 0 ? txNode : primaryNode();
-  }
-
-  int primaryNode() throws SQLException {
-    int p = cluster.snapshot().primary();
-    if (p < 0) {
-      throw Errors.unavailable(
-          "No primary is reachable for a statement that must run on the primary; hosts: "
-              + cluster.describeNodes(),
-          null);
-    }
-    return p;
-  }
-
-  private int replicaOrPrimary() throws SQLException {
-    if (state.isolation == TRANSACTION_SERIALIZABLE && !spec.dialect.replicasServeSerializable) {
-      reason = RouteReason.TRANSACTION;
-      return primaryNode();
-    }
-    int replica = replicas.forRead();
-    return replica >= 0 ? replica : primaryForRead();
-  }
-
-  /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
-  private int primaryForRead() throws SQLException {
-    ClusterSnapshot s = cluster.snapshot();
-    int p = s.primary();
-    if (p < 0) {
-      throw Errors.unavailable(
-          "No replica is usable within lagwise.maxLag="
-              + spec.settings.maxLag.toMillis()
-              + "ms and no primary is reachable; hosts: "
-              + cluster.describeNodes(),
-          null);
-    }
-    reason = NoReplicaReason.of(s, System.nanoTime(), replicas.maxLagNanos);
-    return p;
-  }
-
-  /** For session SQL: a node already open (primary first), else wherever a read would go. */
-  private int anyOpenNode() throws SQLException {
-    int p = cluster.snapshot().primary();
-    if (p >= 0 && slots[p] != null) {
-      return p;
-    }
-    for (int i = 0; i < slots.length; i++) {
-      if (slots[i] != null) {
-        return i;
-      }
-    }
-    return replicaOrPrimary();
-  }
-
-  /** The synced vendor connection for {@code node}, opened now if needed. */
+  /** The synced vendor connection of {@code node}. */
   PhysicalConnection physical(int node) throws SQLException {
-    PhysicalConnection pc = slots[node];
-    if (pc == null) {
-      pc = open(node);
-    }
-    pc.sync(state);
-    return pc;
-  }
-
-  private PhysicalConnection open(int node) throws SQLException {
-    HostSpec host = spec.hosts.get(node);
-    Connection c;
-    try {
-      c = cluster.vendor.connect(spec.vendorUrl(host), spec.vendorProperties);
-    } catch (SQLException e) {
-      String message = Masking.scrub(e.getMessage(), spec.vendorProperties.getProperty("password"));
-      cluster.monitor.reportFailure(node, message);
-      throw Errors.unavailable(
-          "Cannot connect to " + host + ": " + message + "; hosts: " + cluster.describeNodes(), e);
-    }
-    if (c == null) {
-      throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
-    }
-    PhysicalConnection pc = new PhysicalConnection(node, c);
-    slots[node] = pc;
-    return pc;
-  }
-
-  void beginStatement(int node) {
-    replicas.started(node);
-  }
-
-  void endStatement(int node) {
-    replicas.finished(node);
-  }
-
-  /** Bookkeeping after {@code sql} of this kind succeeded on {@code node}. */
-  void executed(int node, StatementKind kind, String sql) {
-    ClusterSnapshot s = cluster.snapshot();
-    count(s, node, kind, sql);
-    lastNode = node;
-    if (kind == StatementKind.READ || kind == StatementKind.TRANSACTION_SCOPED) {
-      // Statements that return data (a cursor FETCH is transaction-scoped). A write's position
-      // is captured after it commits, which covers what it read.
-      consistency.read(s, node, node == s.primary());
-    }
-    switch (kind) {
-      case BEGIN:
-      case BEGIN_READ_ONLY:
-        txNode = node;
-        return;
-      case END_TRANSACTION:
-        txNode = -1;
-        if (consistency.transactionWrote) {
-          consistency.transactionWrote = false;
-          consistency.committed(slots[node].connection, !state.autoCommit);
-        }
-        return;
-      case SESSION_PINNING:
-        pinned = true;
-        break;
-      case SESSION_REPLAYABLE:
-        if (state.sessionSql.size() >= SessionState.MAX_SESSION_SQL) {
-          pinned = true;
-        } else {
-          state.sessionSql.add(sql);
-          state.changed();
-          slots[node].ranSessionSql(state);
-        }
-        break;
-      case SESSION_RESET:
-        pinned = false;
-        state.sessionSql.clear();
-        state.resetEpoch++;
-        state.changed();
-        slots[node].ranReset(state);
-        break;
-      default:
-        break;
-    }
-    if (!state.autoCommit && txNode < 0) {
-      txNode = node;
-    }
-    if (kind == StatementKind.WRITE || kind == StatementKind.SESSION_PINNING) {
-      if (txNode >= 0) {
-        consistency.transactionWrote = true;
-      } else if (consistency.capturing()) {
-        consistency.committed(slots[node].connection, false);
-      }
-    }
+    return physicals.prepare(node, router, state);
   }
 
   /**
-   * Counts a statement that succeeded on {@code node}, before {@link #executed} updates the session
-   * state it is judged by. A statement without SQL (a batch, a call) was not routed by {@link
-   * #route}, so a reason left by routing that ran nothing (metadata, a savepoint) is ignored.
+   * The vendor connection for a connection-level call that may query (metadata, schema, types): the
+   * transaction's node, else where a read would go; with autocommit off it begins the transaction
+   * there, as the vendor call would, so commit and rollback end it.
    */
-  private void count(ClusterSnapshot s, int node, StatementKind kind, String sql) {
-    RouteReason why = reason;
-    reason = null;
-    if (s.status(node) != NodeStatus.PRIMARY) {
-      why = RouteReason.REPLICA;
-    } else if (why == null || sql == null) {
-      // In route's order: an open transaction, a pinned session, a transaction this starts.
-      if (txNode >= 0) {
-        why = RouteReason.TRANSACTION;
-      } else if (pinned) {
-        why = RouteReason.PINNED;
-      } else {
-        boolean starts = !state.autoCommit || kind == StatementKind.BEGIN;
-        why = starts ? RouteReason.TRANSACTION : RouteReason.WRITE;
-      }
-    }
-    cluster.counters.count(node, why);
-  }
-
-  /**
-   * Decides whether a failed autocommit statement on a replica may run again elsewhere: after a
-   * connection error (the replica is taken out of routing) or a read-only rejection (the SQL is
-   * remembered as primary-only). Never inside a transaction and never for the primary.
-   */
-  boolean retryable(int node, String sql, SQLException e) {
-    if (txNode >= 0 || !state.autoCommit || node == cluster.snapshot().primary()) {
-      return false;
-    }
-    if (Errors.READ_ONLY_TRANSACTION.equals(e.getSQLState())) {
-      classifier.markPrimaryOnly(sql);
-      return true;
-    }
-    if (Errors.isConnectionError(e)) {
-      dropPhysical(node);
-      cluster.monitor.reportFailure(node, e.getMessage());
-      replicas.forget(node);
-      return true;
-    }
-    return false;
-  }
-
-  private void dropPhysical(int node) {
-    PhysicalConnection pc = slots[node];
-    if (pc != null) {
-      slots[node] = null;
-      pc.closeQuietly();
-    }
+  private PhysicalConnection forConnectionCall() throws SQLException {
+    checkOpen();
+    PhysicalConnection pc = physical(router.routeConnectionCall());
+    router.sent();
+    return pc;
   }
 
   void checkOpen() throws SQLException {
@@ -329,7 +110,8 @@ final class LogicalConnection implements LagwiseConnection {
 
   @Override
   public String lastNode() {
-    return lastNode < 0 ? null : cluster.hostNames.get(lastNode);
+    int node = router.lastNode();
+    return node < 0 ? null : cluster.hostNames.get(node);
   }
 
   @Override
@@ -339,28 +121,37 @@ final class LogicalConnection implements LagwiseConnection {
 
   @Override
   public boolean isPinnedToPrimary() {
-    return pinned;
+    return router.isPinned();
   }
 
+  /**
+   * What this connection's reads must see, as a portable token; null when nothing. When a position
+   * is still pending (observed capture, a read on the primary) the primary's current position is
+   * read: a token handed to someone else must never be too low.
+   */
   @Override
   public ConsistencyToken consistencyToken() throws SQLException {
     checkOpen();
-    return consistency.token(cluster.snapshot(), this::primaryPositionNow);
+    long need = router.positions().need(cluster.snapshot());
+    if (need == Long.MAX_VALUE) {
+      need = primaryPositionNow();
+    }
+    return need < 0 || spec.dialect.tokenEngine == null ? null : spec.dialect.token(need);
   }
 
   /** The primary's current position, read without leaving a transaction open on it. */
   private long primaryPositionNow() throws SQLException {
-    int node = txNode >= 0 ? txNode : primaryNode();
-    Connection c = physical(node).connection;
-    boolean toggle = !state.autoCommit && txNode < 0;
+    int node = router.inTransaction() ? router.transactionNode() : router.writeNode();
+    PhysicalConnection pc = physical(node);
+    boolean toggle = !pc.autoCommit() && !router.transactionOpenOn(node);
     if (toggle) {
-      c.setAutoCommit(true);
+      pc.setAutoCommit(true);
     }
     try {
-      return spec.dialect.currentPosition(c);
+      return spec.dialect.currentPosition(pc.connection);
     } finally {
       if (toggle) {
-        c.setAutoCommit(false);
+        pc.setAutoCommit(false);
       }
     }
   }
@@ -371,7 +162,11 @@ final class LogicalConnection implements LagwiseConnection {
     if (token == null) {
       throw Errors.invalid("requireConsistency needs a token, not null");
     }
-    consistency.require(token);
+    if (!token.engine().equals(spec.dialect.tokenEngine)) {
+      throw Errors.invalid(
+          "A " + token.engine() + " consistency token cannot be used with " + spec.dialect.scheme);
+    }
+    router.positions().require(token.position());
   }
 
   // ---------------------------------------------------------------- statements
@@ -404,22 +199,25 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   /**
-   * A statement that can only be a write is bound to the primary now, so its parameter setters are
-   * straight delegates; anything else is routed at each execution.
+   * A statement that can only be a write (or whose result set can write) is bound to the primary
+   * now, so its parameter setters are straight delegates; anything else is routed at each execution
+   * (so is a write prepared inside a read-only transaction on a replica: the server refuses it
+   * there, as it would on one vendor connection).
    */
   @Override
   public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
       throws SQLException {
     checkOpen();
     Classification c = classify(sql);
-    if (c.kind() == StatementKind.WRITE && c.hint() != Hint.REPLICA) {
-      int node = primaryNode();
-      Connection pc = physical(node).connection;
+    if ((concurrency == ResultSet.CONCUR_UPDATABLE
+            || c.kind() == StatementKind.WRITE && c.hint() != Hint.REPLICA)
+        && router.writesGoToPrimary()) {
+      PhysicalConnection pc = physical(router.writeNode());
       PreparedStatement ps =
           holdability == -1
-              ? pc.prepareStatement(sql, type, concurrency)
-              : pc.prepareStatement(sql, type, concurrency, holdability);
-      return new PrimaryPreparedStatement(this, node, sql, ps);
+              ? pc.connection.prepareStatement(sql, type, concurrency)
+              : pc.connection.prepareStatement(sql, type, concurrency, holdability);
+      return new PrimaryPreparedStatement(this, pc, sql, ps, concurrency);
     }
     return new RoutedPreparedStatement(this, sql, type, concurrency, holdability);
   }
@@ -427,25 +225,37 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
     checkOpen();
-    int node = primaryNode();
+    PhysicalConnection pc = physical(router.writeNode());
     return new PrimaryPreparedStatement(
-        this, node, sql, physical(node).connection.prepareStatement(sql, autoGeneratedKeys));
+        this,
+        pc,
+        sql,
+        pc.connection.prepareStatement(sql, autoGeneratedKeys),
+        ResultSet.CONCUR_READ_ONLY);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
     checkOpen();
-    int node = primaryNode();
+    PhysicalConnection pc = physical(router.writeNode());
     return new PrimaryPreparedStatement(
-        this, node, sql, physical(node).connection.prepareStatement(sql, columnIndexes));
+        this,
+        pc,
+        sql,
+        pc.connection.prepareStatement(sql, columnIndexes),
+        ResultSet.CONCUR_READ_ONLY);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
     checkOpen();
-    int node = primaryNode();
+    PhysicalConnection pc = physical(router.writeNode());
     return new PrimaryPreparedStatement(
-        this, node, sql, physical(node).connection.prepareStatement(sql, columnNames));
+        this,
+        pc,
+        sql,
+        pc.connection.prepareStatement(sql, columnNames),
+        ResultSet.CONCUR_READ_ONLY);
   }
 
   @Override
@@ -458,146 +268,142 @@ final class LogicalConnection implements LagwiseConnection {
     return prepareCall(sql, type, concurrency, -1);
   }
 
+  /** A procedure call runs on the primary (a procedure may write); straight delegates. */
   @Override
   public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
       throws SQLException {
     checkOpen();
-    int node = primaryNode();
-    Connection pc = physical(node).connection;
+    PhysicalConnection pc = physical(router.writeNode());
     CallableStatement cs =
         holdability == -1
-            ? pc.prepareCall(sql, type, concurrency)
-            : pc.prepareCall(sql, type, concurrency, holdability);
-    return new PrimaryCallableStatement(this, node, cs);
-  }
-
-  /** A statement of a primary-bound prepared statement is about to run on {@code node}. */
-  void beforePrimaryStatement(int node) throws SQLException {
-    checkOpen();
-    reason = null;
-    if (txNode >= 0 && txNode != node) {
-      throw new SQLException(
-          "Cannot run a write in the read-only transaction open on replica "
-              + cluster.hostNames.get(txNode),
-          Errors.READ_ONLY_TRANSACTION);
-    }
-    physical(node);
+            ? pc.connection.prepareCall(sql, type, concurrency)
+            : pc.connection.prepareCall(sql, type, concurrency, holdability);
+    return new PrimaryCallableStatement(this, pc, cs);
   }
 
   // ---------------------------------------------------------------- transactions
 
+  /** JDBC: switching autocommit on commits the open transaction. */
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
-    if (autoCommit == state.autoCommit) {
-      return;
-    }
-    if (autoCommit && txNode >= 0) {
-      // JDBC: switching autocommit on commits the open transaction.
-      int node = txNode;
-      physical(node);
-      slots[node].connection.setAutoCommit(true);
-      txNode = -1;
-      if (consistency.transactionWrote) {
-        consistency.transactionWrote = false;
-        consistency.committed(slots[node].connection, false);
+    int node = router.autoCommitNode(autoCommit);
+    if (node >= 0) {
+      PhysicalConnection pc = transactionConnection(node);
+      try {
+        pc.setAutoCommit(true);
+      } catch (SQLException e) {
+        endedBadly(node, e);
+        throw e;
       }
     }
-    state.autoCommit = autoCommit;
-    state.changed();
+    exchange.apply(router.setAutoCommit(autoCommit), null, null);
   }
 
   @Override
   public boolean getAutoCommit() throws SQLException {
     checkOpen();
-    return state.autoCommit;
+    return router.autoCommit();
   }
 
   @Override
   public void commit() throws SQLException {
     checkOpen();
-    if (state.autoCommit) {
-      throw new SQLException("Cannot commit when autoCommit is enabled.", "25000");
-    }
-    if (txNode >= 0) {
-      int node = txNode;
-      txNode = -1;
-      slots[node].connection.commit();
-      if (consistency.transactionWrote) {
-        consistency.transactionWrote = false;
-        consistency.committed(slots[node].connection, true);
+    int node = router.endNode(true);
+    if (node >= 0) {
+      try {
+        transactionConnection(node).connection.commit();
+      } catch (SQLException e) {
+        endedBadly(node, e);
+        throw e;
       }
     }
+    exchange.apply(router.ended(true), null, null);
   }
 
   @Override
   public void rollback() throws SQLException {
     checkOpen();
-    if (state.autoCommit) {
-      throw new SQLException("Cannot rollback when autoCommit is enabled.", "25000");
-    }
-    if (txNode >= 0) {
-      int node = txNode;
-      txNode = -1;
-      consistency.transactionWrote = false;
-      PhysicalConnection pc = slots[node];
-      if (pc != null) {
-        pc.connection.rollback();
+    int node = router.endNode(false);
+    if (node >= 0) {
+      try {
+        transactionConnection(node).connection.rollback();
+      } catch (SQLException e) {
+        endedBadly(node, e);
+        throw e;
       }
     }
+    exchange.apply(router.ended(false), null, null);
+  }
+
+  /** The open transaction's vendor connection; if it was lost, the transaction is over. */
+  private PhysicalConnection transactionConnection(int node) throws SQLException {
+    PhysicalConnection pc = physicals.existing(node);
+    if (pc == null) {
+      exchange.apply(router.ended(false), null, null);
+      throw new SQLException(
+          "The connection to "
+              + cluster.hostNames.get(node)
+              + " that held the open transaction was lost; the transaction was rolled back",
+          Errors.CONNECTION_DOES_NOT_EXIST);
+    }
+    return pc;
+  }
+
+  /** Ending the transaction failed: it is over all the same (the server rolled it back). */
+  private void endedBadly(int node, SQLException e) throws SQLException {
+    if (Errors.isConnectionError(e)) {
+      physicals.drop(node);
+    }
+    exchange.apply(router.ended(false), null, null);
   }
 
   @Override
   public Savepoint setSavepoint() throws SQLException {
-    return transactionConnection().setSavepoint();
+    return savepointConnection().setSavepoint();
   }
 
   @Override
   public Savepoint setSavepoint(String name) throws SQLException {
-    return transactionConnection().setSavepoint(name);
+    return savepointConnection().setSavepoint(name);
   }
 
   @Override
   public void rollback(Savepoint savepoint) throws SQLException {
-    transactionConnection().rollback(savepoint);
+    openTransaction().rollback(savepoint);
   }
 
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-    transactionConnection().releaseSavepoint(savepoint);
+    openTransaction().releaseSavepoint(savepoint);
   }
 
-  /** The connection of the open transaction, starting it where a new one would start. */
-  private Connection transactionConnection() throws SQLException {
+  /** The connection a new savepoint goes to, beginning the transaction where a statement would. */
+  private Connection savepointConnection() throws SQLException {
     checkOpen();
-    if (state.autoCommit) {
-      throw new SQLException("Cannot use savepoints when autoCommit is enabled.", "25000");
+    PhysicalConnection pc = physical(router.savepointNode());
+    router.sent();
+    return pc.connection;
+  }
+
+  private Connection openTransaction() throws SQLException {
+    checkOpen();
+    if (!router.inTransaction()) {
+      throw new SQLException("No transaction is open: the savepoint is no longer valid", "3B001");
     }
-    if (txNode < 0) {
-      int node = state.readOnly ? replicaOrPrimary() : primaryNode();
-      physical(node);
-      txNode = node;
-    }
-    return physical(txNode).connection;
+    return transactionConnection(router.transactionNode()).connection;
   }
 
   @Override
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
-    if (txNode >= 0 && readOnly != state.readOnly) {
-      throw new SQLException(
-          "Cannot change read-only mode in the middle of a transaction", "25001");
-    }
-    if (readOnly != state.readOnly) {
-      state.readOnly = readOnly;
-      state.changed();
-    }
+    router.setReadOnly(readOnly);
   }
 
   @Override
   public boolean isReadOnly() throws SQLException {
     checkOpen();
-    return state.readOnly;
+    return router.readOnly();
   }
 
   @Override
@@ -609,10 +415,7 @@ final class LogicalConnection implements LagwiseConnection {
         && level != TRANSACTION_SERIALIZABLE) {
       throw SessionState.invalidIsolation(level);
     }
-    if (level != state.isolation) {
-      state.isolation = level;
-      state.changed();
-    }
+    router.setIsolation(level);
   }
 
   /**
@@ -622,10 +425,10 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public int getTransactionIsolation() throws SQLException {
     checkOpen();
-    if (state.isolation != -1) {
-      return state.isolation;
+    if (router.isolation() != -1) {
+      return router.isolation();
     }
-    PhysicalConnection open = anyOpen();
+    PhysicalConnection open = physicals.anyOpen();
     if (open != null) {
       return open.connection.getTransactionIsolation();
     }
@@ -634,52 +437,42 @@ final class LogicalConnection implements LagwiseConnection {
         : TRANSACTION_REPEATABLE_READ;
   }
 
-  private PhysicalConnection anyOpen() {
-    for (PhysicalConnection pc : slots) {
-      if (pc != null) {
-        return pc;
-      }
-    }
-    return null;
-  }
-
-  /** An open vendor connection, or a new one where a read would go. */
-  private Connection anyConnection() throws SQLException {
-    checkOpen();
-    if (txNode >= 0) {
-      return physical(txNode).connection;
-    }
-    return physical(anyOpenNode()).connection;
-  }
-
   // ---------------------------------------------------------------- session state
 
   @Override
   public void setSchema(String schema) throws SQLException {
     checkOpen();
-    state.schemaSet = true;
     state.schema = schema;
-    state.changed();
+    recordSetter(SessionState.SCHEMA, schema);
   }
 
+  /** From a vendor connection brought up to the session: SET search_path counts too. */
   @Override
   public String getSchema() throws SQLException {
-    checkOpen();
-    return state.schemaSet ? state.schema : anyConnection().getSchema();
+    return forConnectionCall().connection.getSchema();
   }
 
   @Override
   public void setCatalog(String catalog) throws SQLException {
     checkOpen();
-    state.catalogSet = true;
     state.catalog = catalog;
-    state.changed();
+    recordSetter(SessionState.CATALOG, catalog);
   }
 
   @Override
   public String getCatalog() throws SQLException {
     checkOpen();
-    return state.catalogSet ? state.catalog : anyConnection().getCatalog();
+    PhysicalConnection open = physicals.anyOpen();
+    if (state.catalog != null || open == null) {
+      return state.catalog != null ? state.catalog : forConnectionCall().connection.getCatalog();
+    }
+    return physical(open.node).connection.getCatalog();
+  }
+
+  private void recordSetter(int type, Object value) {
+    if (!state.record(type, value, router.sessionSqlIsProvisional())) {
+      router.pin(router.inTransaction() ? router.transactionNode() : cluster.snapshot().primary());
+    }
   }
 
   @Override
@@ -699,7 +492,7 @@ final class LogicalConnection implements LagwiseConnection {
     if (state.holdability != -1) {
       return state.holdability;
     }
-    PhysicalConnection open = anyOpen();
+    PhysicalConnection open = physicals.anyOpen();
     return open != null ? open.connection.getHoldability() : ResultSet.CLOSE_CURSORS_AT_COMMIT;
   }
 
@@ -742,7 +535,7 @@ final class LogicalConnection implements LagwiseConnection {
     Properties copy = new Properties();
     copy.putAll(properties);
     state.clientInfo = copy;
-    state.changed();
+    recordSetter(SessionState.CLIENT_INFO, copy);
   }
 
   @Override
@@ -764,7 +557,7 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public Map<String, Class<?>> getTypeMap() throws SQLException {
     checkOpen();
-    return state.typeMap != null ? state.typeMap : anyConnection().getTypeMap();
+    return state.typeMap != null ? state.typeMap : forConnectionCall().connection.getTypeMap();
   }
 
   @Override
@@ -777,75 +570,59 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public SQLWarning getWarnings() throws SQLException {
     checkOpen();
-    SQLWarning all = warnings;
-    for (PhysicalConnection pc : slots) {
-      if (pc != null) {
-        SQLWarning w = pc.connection.getWarnings();
-        if (w != null) {
-          if (all == null) {
-            all = w;
-          } else {
-            all.setNextWarning(w);
-          }
-        }
-      }
-    }
-    warnings = all;
-    return all;
+    warnings = physicals.warnings(warnings);
+    return warnings;
   }
 
   @Override
   public void clearWarnings() throws SQLException {
     checkOpen();
     warnings = null;
-    for (PhysicalConnection pc : slots) {
-      if (pc != null) {
-        pc.connection.clearWarnings();
-      }
-    }
+    physicals.clearWarnings();
   }
 
-  // ---------------------------------------------------------------- factories on a vendor
-  // connection
+  // ---------------------------------------------------------------- connection-level calls
 
   @Override
   public String nativeSQL(String sql) throws SQLException {
-    return anyConnection().nativeSQL(sql);
+    checkOpen();
+    PhysicalConnection open = physicals.anyOpen();
+    return (open != null ? open : forConnectionCall()).connection.nativeSQL(sql);
   }
 
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
-    return new LogicalDatabaseMetaData(this, anyConnection().getMetaData());
+    return new LogicalDatabaseMetaData(this, forConnectionCall().connection.getMetaData());
   }
 
   @Override
   public Clob createClob() throws SQLException {
-    return anyConnection().createClob();
+    return forConnectionCall().connection.createClob();
   }
 
   @Override
   public Blob createBlob() throws SQLException {
-    return anyConnection().createBlob();
+    return forConnectionCall().connection.createBlob();
   }
 
   @Override
   public NClob createNClob() throws SQLException {
-    return anyConnection().createNClob();
+    return forConnectionCall().connection.createNClob();
   }
 
   @Override
   public SQLXML createSQLXML() throws SQLException {
-    return anyConnection().createSQLXML();
+    return forConnectionCall().connection.createSQLXML();
   }
 
   @Override
   public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-    return anyConnection().createArrayOf(typeName, elements);
+    return forConnectionCall().connection.createArrayOf(typeName, elements);
   }
 
   @Override
   public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-    return anyConnection().createStruct(typeName, attributes);
+    return forConnectionCall().connection.createStruct(typeName, attributes);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -863,39 +640,36 @@ final class LogicalConnection implements LagwiseConnection {
     if (closed) {
       return false;
     }
-    for (int i = 0; i < slots.length; i++) {
-      PhysicalConnection pc = slots[i];
+    for (int i = 0; i < physicals.size(); i++) {
+      PhysicalConnection pc = physicals.existing(i);
       if (pc != null && !pc.connection.isValid(timeout)) {
-        if (i == txNode || (pinned && i == cluster.snapshot().primary())) {
+        if (i == router.transactionNode() || i == router.pinnedNode()) {
           return false;
         }
-        dropPhysical(i);
+        physicals.drop(i);
       }
     }
     return cluster.anyNodeUp();
   }
 
+  /**
+   * Closes every vendor connection (an open transaction rolls back, as on the vendor driver). A
+   * session unwrapped to a vendor object may have written through it unseen: its position is
+   * captured first, so the JVM's other connections read those writes.
+   */
   @Override
   public void close() throws SQLException {
     if (closed) {
       return;
     }
-    closed = true;
-    SQLException first = null;
-    for (int i = 0; i < slots.length; i++) {
-      PhysicalConnection pc = slots[i];
-      slots[i] = null;
-      if (pc != null) {
-        try {
-          pc.connection.close();
-        } catch (SQLException e) {
-          first = first == null ? e : first;
-        }
-      }
+    if (router.hasVendorWrites() && !router.inTransaction()) {
+      exchange.apply(router.wroteOutside(router.pinnedNode()), null, null);
     }
-    cluster.release();
-    if (first != null) {
-      throw first;
+    closed = true;
+    try {
+      physicals.closeAll();
+    } finally {
+      cluster.release();
     }
   }
 
@@ -913,29 +687,31 @@ final class LogicalConnection implements LagwiseConnection {
       return;
     }
     closed = true;
-    for (int i = 0; i < slots.length; i++) {
-      PhysicalConnection pc = slots[i];
-      slots[i] = null;
-      if (pc != null) {
-        pc.connection.abort(executor);
-      }
+    try {
+      physicals.abortAll(executor);
+    } finally {
+      cluster.release();
     }
-    cluster.release();
   }
 
   // ---------------------------------------------------------------- wrapper
 
-  /** Lagwise's own interfaces first; anything else (e.g. PGConnection) from the primary. */
+  /**
+   * Lagwise's own interfaces first. Anything else (PGConnection for COPY or large objects) is the
+   * vendor connection of the open transaction's node, else the primary's: the session is pinned
+   * there from now on and counts as writing, since what is done through it is invisible here.
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws SQLException {
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
-    Connection primary = physical(routeWrite()).connection;
-    if (iface.isInstance(primary)) {
-      return iface.cast(primary);
+    checkOpen();
+    Connection vendor = physical(router.routeVendorAccess()).connection;
+    if (iface.isInstance(vendor)) {
+      return iface.cast(vendor);
     }
-    return primary.unwrap(iface);
+    return vendor.unwrap(iface);
   }
 
   @Override
@@ -943,8 +719,9 @@ final class LogicalConnection implements LagwiseConnection {
     if (iface.isInstance(this)) {
       return true;
     }
-    Connection primary = physical(routeWrite()).connection;
-    return iface.isInstance(primary) || primary.isWrapperFor(iface);
+    checkOpen();
+    Connection vendor = physical(router.writeNode()).connection;
+    return iface.isInstance(vendor) || vendor.isWrapperFor(iface);
   }
 
   @Override

@@ -12,9 +12,40 @@ final class LogicalResultSet extends DelegatingResultSet {
 
   private final Statement owner;
 
-  LogicalResultSet(Statement owner, ResultSet delegate) {
+  /**
+   * For an updatable result set: row changes are writes this connection must capture; else null.
+   */
+  private final LogicalConnection writer;
+
+  LogicalResultSet(Statement owner, ResultSet delegate, LogicalConnection writer) {
     super(delegate);
     this.owner = owner;
+    this.writer = writer;
+  }
+
+  @Override
+  public void updateRow() throws SQLException {
+    delegate.updateRow();
+    wrote();
+  }
+
+  @Override
+  public void insertRow() throws SQLException {
+    delegate.insertRow();
+    wrote();
+  }
+
+  @Override
+  public void deleteRow() throws SQLException {
+    delegate.deleteRow();
+    wrote();
+  }
+
+  /** A row change committed (autocommit) or joined the transaction: captured like any write. */
+  private void wrote() throws SQLException {
+    if (writer != null) {
+      writer.exchange.apply(writer.router.wroteOutside(writer.router.writeNode()), null, null);
+    }
   }
 
   @Override

@@ -1,30 +1,30 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Objects;
 
 /**
- * One vendor connection of a logical connection, with the session state it has been given. {@link
- * #sync} applies only what differs, so a steady session costs one int comparison per statement.
+ * One vendor connection of a logical connection, with the state it has been given. This class is
+ * the only place that changes the vendor connection's autocommit flag, so its cached copy never
+ * disagrees with the vendor's. {@link #sync} applies only what differs, so a steady session costs
+ * two int comparisons per statement.
  */
 final class PhysicalConnection {
 
   final int node;
   final Connection connection;
 
-  private int syncedVersion = -1;
+  private int syncedRouter = -1;
+  private int syncedSession = -1;
   private boolean autoCommit = true;
   private boolean readOnly;
   private int isolation = -1;
-  private String schema;
-  private String catalog;
   private int holdability = -1;
   private int networkTimeoutMillis = -1;
-  private Object clientInfo;
   private Object typeMap;
-  private int sqlReplayed;
+  private long appliedSeq;
   private int resetEpoch;
 
   PhysicalConnection(int node, Connection connection) {
@@ -32,30 +32,38 @@ final class PhysicalConnection {
     this.connection = connection;
   }
 
-  /** Brings this connection up to the session's state; cheap when nothing changed. */
-  void sync(SessionState s) throws SQLException {
-    if (syncedVersion == s.version) {
+  /**
+   * Brings this connection up to the session's state; cheap when nothing changed. {@code
+   * transactionOpen}: a vendor transaction is open here, so session changes run inside it (as on
+   * one vendor connection); otherwise they run in autocommit, so that a later rollback on this host
+   * cannot undo them.
+   */
+  void sync(Router r, SessionState s, boolean transactionOpen) throws SQLException {
+    if (syncedRouter == r.version() && syncedSession == s.version) {
       return;
     }
-    if (autoCommit != s.autoCommit) {
-      connection.setAutoCommit(s.autoCommit);
-      autoCommit = s.autoCommit;
+    boolean replay = resetEpoch != s.resetEpoch || hasUnapplied(s);
+    if (replay && !transactionOpen) {
+      setAutoCommit(true);
     }
-    if (readOnly != s.readOnly) {
-      connection.setReadOnly(s.readOnly);
-      readOnly = s.readOnly;
+    if (resetEpoch != s.resetEpoch) {
+      run("DISCARD ALL");
+      resetEpoch = s.resetEpoch;
+      appliedSeq = 0;
     }
-    if (s.isolation != -1 && isolation != s.isolation) {
-      connection.setTransactionIsolation(s.isolation);
-      isolation = s.isolation;
+    for (SessionState.Op op : s.ops) {
+      if (op.seq() > appliedSeq) {
+        op.apply(connection);
+        appliedSeq = op.seq();
+      }
     }
-    if (s.schemaSet && !Objects.equals(schema, s.schema)) {
-      connection.setSchema(s.schema);
-      schema = s.schema;
+    if (readOnly != r.readOnly()) {
+      connection.setReadOnly(r.readOnly());
+      readOnly = r.readOnly();
     }
-    if (s.catalogSet && !Objects.equals(catalog, s.catalog)) {
-      connection.setCatalog(s.catalog);
-      catalog = s.catalog;
+    if (r.isolation() != -1 && isolation != r.isolation()) {
+      connection.setTransactionIsolation(r.isolation());
+      isolation = r.isolation();
     }
     if (s.holdability != -1 && holdability != s.holdability) {
       connection.setHoldability(s.holdability);
@@ -65,34 +73,40 @@ final class PhysicalConnection {
       connection.setNetworkTimeout(s.networkTimeoutExecutor, s.networkTimeoutMillis);
       networkTimeoutMillis = s.networkTimeoutMillis;
     }
-    if (s.clientInfo != null && clientInfo != s.clientInfo) {
-      connection.setClientInfo(s.clientInfo);
-      clientInfo = s.clientInfo;
-    }
     if (s.typeMap != null && typeMap != s.typeMap) {
       connection.setTypeMap(s.typeMap);
       typeMap = s.typeMap;
     }
-    if (resetEpoch != s.resetEpoch) {
-      run("DISCARD ALL");
-      resetEpoch = s.resetEpoch;
-      sqlReplayed = 0;
-    }
-    while (sqlReplayed < s.sessionSql.size()) {
-      run(s.sessionSql.get(sqlReplayed++));
-    }
-    syncedVersion = s.version;
+    setAutoCommit(r.autoCommit());
+    syncedRouter = r.version();
+    syncedSession = s.version;
   }
 
-  /** This connection ran session SQL itself: it is already up to date with the recorded list. */
+  private boolean hasUnapplied(SessionState s) {
+    return !s.ops.isEmpty() && s.ops.get(s.ops.size() - 1).seq() > appliedSeq;
+  }
+
+  /** This connection ran the newest session SQL itself: it is up to date with it. */
   void ranSessionSql(SessionState s) {
-    sqlReplayed = s.sessionSql.size();
+    appliedSeq = s.lastSeq;
   }
 
   /** This connection ran DISCARD ALL itself. */
   void ranReset(SessionState s) {
     resetEpoch = s.resetEpoch;
-    sqlReplayed = 0;
+    appliedSeq = s.lastSeq;
+  }
+
+  /** Switches the vendor's autocommit (committing an open transaction when switched on). */
+  void setAutoCommit(boolean on) throws SQLException {
+    if (autoCommit != on) {
+      connection.setAutoCommit(on);
+      autoCommit = on;
+    }
+  }
+
+  boolean autoCommit() {
+    return autoCommit;
   }
 
   private void run(String sql) throws SQLException {

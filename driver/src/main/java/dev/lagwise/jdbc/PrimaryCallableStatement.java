@@ -1,6 +1,5 @@
 package dev.lagwise.jdbc;
 
-import dev.lagwise.routing.StatementKind;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,60 +9,46 @@ import java.sql.SQLException;
 final class PrimaryCallableStatement extends DelegatingCallableStatement {
 
   private final LogicalConnection connection;
-  private final int node;
+  private final PrimaryTarget target;
 
-  PrimaryCallableStatement(LogicalConnection connection, int node, CallableStatement delegate) {
+  PrimaryCallableStatement(
+      LogicalConnection connection, PhysicalConnection prepared, CallableStatement delegate) {
     super(delegate);
     this.connection = connection;
-    this.node = node;
-  }
-
-  private void before() throws SQLException {
-    connection.beforePrimaryStatement(node);
-  }
-
-  private void after() {
-    connection.executed(node, StatementKind.WRITE, null);
+    this.target = new PrimaryTarget(connection, prepared, delegate, null, null);
   }
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    before();
-    ResultSet rs = delegate.executeQuery();
-    after();
-    return wrap(rs);
+    target.run(PrimaryTarget.QUERY);
+    return wrap(target.resultSet);
   }
 
   @Override
   public int executeUpdate() throws SQLException {
-    before();
-    int r = delegate.executeUpdate();
-    after();
-    return r;
+    return (int) target.run(PrimaryTarget.UPDATE);
   }
 
   @Override
   public long executeLargeUpdate() throws SQLException {
-    before();
-    long r = delegate.executeLargeUpdate();
-    after();
-    return r;
+    return target.run(PrimaryTarget.LARGE_UPDATE);
   }
 
   @Override
   public boolean execute() throws SQLException {
-    before();
-    boolean r = delegate.execute();
-    after();
-    return r;
+    return target.run(PrimaryTarget.EXECUTE) != 0;
   }
 
   @Override
   public int[] executeBatch() throws SQLException {
-    before();
-    int[] r = delegate.executeBatch();
-    after();
-    return r;
+    target.run(PrimaryTarget.BATCH);
+    return target.batchCounts;
+  }
+
+  @Override
+  public long[] executeLargeBatch() throws SQLException {
+    target.run(PrimaryTarget.LARGE_BATCH);
+    return target.largeBatchCounts;
   }
 
   @Override
@@ -72,7 +57,7 @@ final class PrimaryCallableStatement extends DelegatingCallableStatement {
   }
 
   private ResultSet wrap(ResultSet rs) {
-    return rs == null ? null : new LogicalResultSet(this, rs);
+    return rs == null ? null : new LogicalResultSet(this, rs, null);
   }
 
   @Override

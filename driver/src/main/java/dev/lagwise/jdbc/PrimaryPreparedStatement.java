@@ -1,85 +1,69 @@
 package dev.lagwise.jdbc;
 
-import dev.lagwise.routing.StatementKind;
+import dev.lagwise.routing.Classification;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * A prepared statement that can only be a write: bound to the primary's vendor statement when
- * prepared, so its parameter setters are straight delegates with no bookkeeping.
+ * A prepared statement that can only be a write, or whose result set can write: bound to the
+ * primary's vendor statement when prepared, so its parameter setters are straight delegates with no
+ * bookkeeping; executions run through the connection's {@link Exchange} ({@link PrimaryTarget}).
  */
 final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
 
   private final LogicalConnection connection;
-  private final int node;
-  private final StatementKind kind;
+  private final PrimaryTarget target;
   private final String sql;
+  private final boolean updatable;
 
   PrimaryPreparedStatement(
-      LogicalConnection connection, int node, String sql, PreparedStatement delegate) {
+      LogicalConnection connection,
+      PhysicalConnection prepared,
+      String sql,
+      PreparedStatement delegate,
+      int concurrency) {
     super(delegate);
     this.connection = connection;
-    this.node = node;
     this.sql = sql;
-    this.kind = connection.classify(sql).kind();
-  }
-
-  private void before() throws SQLException {
-    connection.beforePrimaryStatement(node);
-  }
-
-  private void after() {
-    connection.executed(node, kind, sql);
+    this.updatable = concurrency == ResultSet.CONCUR_UPDATABLE;
+    // A statement whose result set can write is routed as a write.
+    Classification c = updatable ? null : connection.classify(sql);
+    this.target = new PrimaryTarget(connection, prepared, delegate, c, sql);
   }
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    before();
-    ResultSet rs = delegate.executeQuery();
-    after();
-    return wrap(rs);
+    target.run(PrimaryTarget.QUERY);
+    return wrap(target.resultSet);
   }
 
   @Override
   public int executeUpdate() throws SQLException {
-    before();
-    int r = delegate.executeUpdate();
-    after();
-    return r;
+    return (int) target.run(PrimaryTarget.UPDATE);
   }
 
   @Override
   public long executeLargeUpdate() throws SQLException {
-    before();
-    long r = delegate.executeLargeUpdate();
-    after();
-    return r;
+    return target.run(PrimaryTarget.LARGE_UPDATE);
   }
 
   @Override
   public boolean execute() throws SQLException {
-    before();
-    boolean r = delegate.execute();
-    after();
-    return r;
+    return target.run(PrimaryTarget.EXECUTE) != 0;
   }
 
   @Override
   public int[] executeBatch() throws SQLException {
-    before();
-    int[] r = delegate.executeBatch();
-    after();
-    return r;
+    target.run(PrimaryTarget.BATCH);
+    return target.batchCounts;
   }
 
   @Override
   public long[] executeLargeBatch() throws SQLException {
-    before();
-    long[] r = delegate.executeLargeBatch();
-    after();
-    return r;
+    target.run(PrimaryTarget.LARGE_BATCH);
+    return target.largeBatchCounts;
   }
 
   @Override
@@ -93,7 +77,7 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
   }
 
   private ResultSet wrap(ResultSet rs) {
-    return rs == null ? null : new LogicalResultSet(this, rs);
+    return rs == null ? null : new LogicalResultSet(this, rs, updatable ? connection : null);
   }
 
   @Override

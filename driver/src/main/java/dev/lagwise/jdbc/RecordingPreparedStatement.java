@@ -44,6 +44,16 @@ abstract class RecordingPreparedStatement extends LogicalStatement
     highest = 0;
   }
 
+  /** True when a parameter is a stream or reader: it can be sent only once. */
+  final boolean hasStreamParameter() {
+    for (int i = 1; i <= highest; i++) {
+      if (values[i] instanceof java.io.InputStream || values[i] instanceof java.io.Reader) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Sets every recorded parameter on {@code ps}, which belongs to the chosen node. */
   final void applyParameters(java.sql.PreparedStatement ps) throws java.sql.SQLException {
     ps.clearParameters();

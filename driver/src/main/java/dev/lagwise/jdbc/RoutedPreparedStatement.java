@@ -35,79 +35,75 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
         : c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
   }
 
-  private enum Mode {
-    QUERY,
-    UPDATE,
-    LARGE_UPDATE,
-    EXECUTE
+  private long run(int op) throws SQLException {
+    checkOpen();
+    return connection.exchange.run(this, classification, op, sql);
   }
 
-  private long run(Mode mode) throws SQLException {
-    checkOpen();
-    for (int attempt = 0; ; attempt++) {
-      Classification c = classification;
-      int node = connection.route(c);
-      connection.beginStatement(node);
-      try {
-        PreparedStatement ps = (PreparedStatement) statementOn(node);
-        applyParameters(ps);
-        long result;
-        switch (mode) {
-          case QUERY:
-            ps.executeQuery();
-            result = 0;
-            break;
-          case UPDATE:
-            result = ps.executeUpdate();
-            break;
-          case LARGE_UPDATE:
-            result = ps.executeLargeUpdate();
-            break;
-          default:
-            result = ps.execute() ? 1 : 0;
-        }
-        current = ps;
-        connection.executed(node, c.kind(), sql);
-        return result;
-      } catch (SQLException e) {
-        if (attempt == 0 && connection.retryable(node, sql, e)) {
-          // A read-only rejection reclassified the SQL as a write.
-          classification = connection.classify(sql);
-          continue;
-        }
-        throw e;
-      } finally {
-        connection.endStatement(node);
-      }
+  @Override
+  public Statement vendorOn(PhysicalConnection pc) throws SQLException {
+    PreparedStatement ps = (PreparedStatement) super.vendorOn(pc);
+    if (!runningBatch()) {
+      applyParameters(ps);
     }
+    return ps;
+  }
+
+  @Override
+  public long perform(Statement s, int op) throws SQLException {
+    PreparedStatement ps = (PreparedStatement) s;
+    switch (op) {
+      case QUERY:
+        ps.executeQuery();
+        return 0;
+      case UPDATE:
+        return ps.executeUpdate();
+      case LARGE_UPDATE:
+        return ps.executeLargeUpdate();
+      case EXECUTE:
+        return ps.execute() ? 1 : 0;
+      default:
+        return super.perform(s, op);
+    }
+  }
+
+  /** A stream parameter is consumed by the first attempt: such a statement is not sent again. */
+  @Override
+  public boolean resendable() {
+    return !hasStreamParameter();
+  }
+
+  @Override
+  public void reclassified(Classification c) {
+    classification = c;
   }
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    run(Mode.QUERY);
+    run(QUERY);
     return wrap(current.getResultSet());
   }
 
   @Override
   public int executeUpdate() throws SQLException {
-    return (int) run(Mode.UPDATE);
+    return (int) run(UPDATE);
   }
 
   @Override
   public long executeLargeUpdate() throws SQLException {
-    return run(Mode.LARGE_UPDATE);
+    return run(LARGE_UPDATE);
   }
 
   @Override
   public boolean execute() throws SQLException {
-    return run(Mode.EXECUTE) != 0;
+    return run(EXECUTE) != 0;
   }
 
   /** Batches are writes: the current parameters are added to the primary's statement. */
   @Override
   public void addBatch() throws SQLException {
     checkOpen();
-    int node = connection.routeWrite();
+    int node = connection.router.writeNode();
     PreparedStatement ps = (PreparedStatement) statementOn(node);
     applyParameters(ps);
     ps.addBatch();
@@ -130,7 +126,8 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
     if (current != null) {
       return (PreparedStatement) current;
     }
-    return (PreparedStatement) statementOn(connection.route(classification));
+    return (PreparedStatement)
+        statementOn(connection.physical(connection.router.routeConnectionCall()));
   }
 
   @Override

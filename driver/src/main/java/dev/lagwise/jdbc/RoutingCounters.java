@@ -1,6 +1,7 @@
 package dev.lagwise.jdbc;
 
-import dev.lagwise.RouteReason;
+import dev.lagwise.routing.RouteReason;
+import dev.lagwise.routing.Router;
 import java.util.EnumMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * have grown to the JVM's contention. Readers sum without stopping writers, so a reading taken
  * while statements run may be a few statements behind between the two tables.
  */
-final class RoutingCounters {
+final class RoutingCounters implements Router.Counter {
 
   private static final RouteReason[] REASONS = RouteReason.values();
 
@@ -29,7 +30,8 @@ final class RoutingCounters {
     return a;
   }
 
-  void count(int node, RouteReason reason) {
+  @Override
+  public void count(int node, RouteReason reason) {
     byReason[reason.ordinal()].increment();
     byNode[node].increment();
   }

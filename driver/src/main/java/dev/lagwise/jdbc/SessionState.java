@@ -1,6 +1,8 @@
 package dev.lagwise.jdbc;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,38 +10,116 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * The session as the application set it: JDBC state and replayable SQL ({@code SET ...}). Physical
- * connections catch up lazily, before their next statement ({@link PhysicalConnection#sync}), so a
- * pool resetting autocommit or read-only on return costs no round trip and opens nothing. Every
- * change bumps {@link #version}; a physical connection whose synced version matches needs nothing.
+ * The session as the application set it, beyond what routing decides on ({@code Router} owns
+ * autocommit, read-only and isolation): replayable session SQL ({@code SET ...}) and the JDBC
+ * setters with the same effect, in the application's order, plus settings applied by comparison.
+ * Physical connections catch up lazily before their next statement ({@link
+ * PhysicalConnection#sync}) by replaying the {@link Op}s they have not applied, so a pool resetting
+ * state on return costs no round trip and opens nothing.
+ *
+ * <p>Order: {@code SET search_path} then {@code setSchema} replays in that order on a host opened
+ * later, and the later wins, as on one vendor connection. A JDBC setter replaces its earlier op, so
+ * the list does not grow with repeated calls.
+ *
+ * <p>Transactions: ops recorded inside a transaction on a server that undoes session changes on
+ * rollback (PostgreSQL) are provisional: dropped when it rolls back ({@link #rolledBack}), kept
+ * when it commits ({@link #committed}). Only the transaction's own connection ever applied them,
+ * and its server undid them.
  */
 final class SessionState {
 
-  /** Recorded SET statements beyond this pin the session to the primary instead. */
-  static final int MAX_SESSION_SQL = 256;
+  /** Recorded session SQL beyond this pins the session to the primary instead. */
+  static final int MAX_OPS = 256;
 
+  static final int SQL = 0;
+  static final int SCHEMA = 1;
+  static final int CATALOG = 2;
+  static final int CLIENT_INFO = 3;
+
+  /** One replayable change, applied to a physical connection in sequence order. */
+  record Op(long seq, int type, Object value, boolean provisional) {
+
+    void apply(Connection c) throws SQLException {
+      switch (type) {
+        case SQL:
+          try (Statement s = c.createStatement()) {
+            s.execute((String) value);
+          }
+          break;
+        case SCHEMA:
+          c.setSchema((String) value);
+          break;
+        case CATALOG:
+          c.setCatalog((String) value);
+          break;
+        default:
+          c.setClientInfo((Properties) value);
+      }
+    }
+  }
+
+  /** Bumped by every change; a physical connection whose synced version matches needs nothing. */
   int version;
-  boolean autoCommit = true;
-  boolean readOnly;
 
-  /** -1 until set: each physical connection keeps the server default. */
-  int isolation = -1;
+  /** Replayable changes in the application's order. */
+  final List<Op> ops = new ArrayList<>();
 
-  boolean schemaSet;
-  String schema;
-  boolean catalogSet;
-  String catalog;
-  int holdability = -1;
-  int networkTimeoutMillis = -1;
-  Executor networkTimeoutExecutor;
-  Properties clientInfo;
-  Map<String, Class<?>> typeMap;
-
-  /** Replayable session SQL in execution order; a physical connection replays what it lacks. */
-  final List<String> sessionSql = new ArrayList<>();
+  /** Sequence of the newest op ever recorded. */
+  long lastSeq;
 
   /** Bumped by DISCARD ALL: a physical connection from an older epoch must discard first. */
   int resetEpoch;
+
+  /** The latest value per JDBC setter type (also in {@link #ops}); null until set. */
+  String schema;
+
+  String catalog;
+  Properties clientInfo;
+
+  int holdability = -1;
+  int networkTimeoutMillis = -1;
+  Executor networkTimeoutExecutor;
+  Map<String, Class<?>> typeMap;
+
+  /** Records a change; false when the list is full (the caller pins the session instead). */
+  boolean record(int type, Object value, boolean provisional) {
+    if (type != SQL && !provisional) {
+      // Keep one committed op per setter: the newest.
+      ops.removeIf(o -> o.type() == type && !o.provisional());
+    }
+    if (ops.size() >= MAX_OPS) {
+      return false;
+    }
+    ops.add(new Op(++lastSeq, type, value, provisional));
+    version++;
+    return true;
+  }
+
+  void committed() {
+    boolean any = false;
+    for (int i = 0; i < ops.size(); i++) {
+      Op o = ops.get(i);
+      if (o.provisional()) {
+        ops.set(i, new Op(o.seq(), o.type(), o.value(), false));
+        any = true;
+      }
+    }
+    if (any) {
+      version++;
+    }
+  }
+
+  void rolledBack() {
+    if (ops.removeIf(Op::provisional)) {
+      version++;
+    }
+  }
+
+  void reset() {
+    ops.clear();
+    resetEpoch++;
+    version++;
+  }
 
   void changed() {
     version++;

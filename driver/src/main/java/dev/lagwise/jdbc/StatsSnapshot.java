@@ -2,9 +2,9 @@ package dev.lagwise.jdbc;
 
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.NodeStats;
-import dev.lagwise.RouteReason;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
+import dev.lagwise.routing.RouteReason;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -138,7 +138,9 @@ class DelegationTest {
   @Test
   void resultSetGettersAndEverythingElseDelegate() throws Exception {
     assertDelegates(
-        ResultSet.class, rs -> new LogicalResultSet(null, rs), Set.of("getStatement", "close"));
+        ResultSet.class,
+        rs -> new LogicalResultSet(null, rs, null),
+        Set.of("getStatement", "close", "updateRow", "insertRow", "deleteRow"));
   }
 
   @Test
@@ -158,6 +160,7 @@ class DelegationTest {
         DriverManager.getConnection(
             "jdbc:lagwise:postgresql://primary-deleg:1,replica-deleg:2/db", p)) {
       LogicalConnection lc = c.unwrap(LogicalConnection.class);
+      PhysicalConnection primary = lc.physical(0);
       Set<String> intercepted =
           Set.of(
               "executeQuery",
@@ -171,10 +174,14 @@ class DelegationTest {
               "getConnection");
       assertDelegates(
           PreparedStatement.class,
-          ps -> new PrimaryPreparedStatement(lc, 0, "UPDATE t SET a = 1", ps),
+          ps ->
+              new PrimaryPreparedStatement(
+                  lc, primary, "UPDATE t SET a = 1", ps, ResultSet.CONCUR_READ_ONLY),
           intercepted);
       assertDelegates(
-          CallableStatement.class, cs -> new PrimaryCallableStatement(lc, 0, cs), intercepted);
+          CallableStatement.class,
+          cs -> new PrimaryCallableStatement(lc, primary, cs),
+          intercepted);
     }
   }
 

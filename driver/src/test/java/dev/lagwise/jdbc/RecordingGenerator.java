@@ -61,6 +61,12 @@ final class RecordingGenerator {
     b.append("    java.util.Arrays.fill(seconds, 0, highest + 1, null);\n");
     b.append("    java.util.Arrays.fill(thirds, 0, highest + 1, null);\n");
     b.append("    highest = 0;\n  }\n\n");
+    b.append("  /** True when a parameter is a stream or reader: it can be sent only once. */\n");
+    b.append("  final boolean hasStreamParameter() {\n");
+    b.append("    for (int i = 1; i <= highest; i++) {\n");
+    b.append(
+        "      if (values[i] instanceof java.io.InputStream || values[i] instanceof java.io.Reader) {\n");
+    b.append("        return true;\n      }\n    }\n    return false;\n  }\n\n");
     b.append(
         "  /** Sets every recorded parameter on {@code ps}, which belongs to the chosen node. */\n");
     b.append(

@@ -8,8 +8,8 @@ import dev.lagwise.LagwiseConnection;
 import dev.lagwise.LagwiseDataSource;
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.NodeStats;
-import dev.lagwise.RouteReason;
 import dev.lagwise.routing.Classification;
+import dev.lagwise.routing.RouteReason;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -354,8 +354,10 @@ class RoutingStatsTest {
       LogicalConnection lc, Classification a, String sqlA, Classification b, String sqlB, int n)
       throws SQLException {
     for (int i = 0; i < n; i++) {
-      lc.executed(lc.route(a), a.kind(), sqlA);
-      lc.executed(lc.route(b), b.kind(), sqlB);
+      lc.router.route(a);
+      lc.router.executed();
+      lc.router.route(b);
+      lc.router.executed();
     }
   }
 

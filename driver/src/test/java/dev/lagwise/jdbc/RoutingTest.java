@@ -280,12 +280,17 @@ class RoutingTest {
       c.setReadOnly(true);
       c.setAutoCommit(false);
       run(c, "SELECT 'ro-tx'");
+      // A write prepared in the transaction runs where the transaction is, and that server
+      // refuses it (the stub replica does not); a write that can only be bound to the primary
+      // is refused by Lagwise itself.
       try (PreparedStatement ps = c.prepareStatement("UPDATE t SET a = 2")) {
-        assertThatThrownBy(ps::executeUpdate)
-            .isInstanceOf(SQLException.class)
-            .extracting(e -> ((SQLException) e).getSQLState())
-            .isEqualTo("25006");
+        ps.executeUpdate();
       }
+      assertThat(StubDriver.hostsFor("SET a = 2")).singleElement().isNotEqualTo(primary);
+      assertThatThrownBy(() -> c.prepareStatement("UPDATE t SET a = 3", new String[] {"id"}))
+          .isInstanceOf(SQLException.class)
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("25006");
     }
   }
 

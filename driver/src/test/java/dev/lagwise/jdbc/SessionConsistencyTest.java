@@ -6,6 +6,7 @@ import dev.lagwise.ConsistencyContext;
 import dev.lagwise.ConsistencyToken;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.MonitorFixture;
+import dev.lagwise.routing.SessionPositions;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,41 +33,20 @@ class SessionConsistencyTest {
     return c;
   }
 
-  static SessionConsistency session(Cluster cluster, String consistency) throws SQLException {
+  static SessionPositions session(Cluster cluster, String consistency) {
     return session(cluster, consistency, "exact");
   }
 
-  static SessionConsistency session(Cluster cluster, String consistency, String capture)
-      throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("lagwise.consistency", consistency);
-    p.setProperty("lagwise.capture", capture);
-    return new SessionConsistency(
-        cluster, ConnectionSpec.parse("jdbc:lagwise:postgresql://x:1/db", p));
-  }
-
-  /** A primary whose position query answers {@code position}. */
-  static java.sql.Connection primaryAt(long position) {
-    java.sql.ResultSet rs =
-        (java.sql.ResultSet)
-            java.lang.reflect.Proxy.newProxyInstance(
-                SessionConsistencyTest.class.getClassLoader(),
-                new Class<?>[] {java.sql.ResultSet.class},
-                (p, m, a) ->
-                    m.getName().equals("getLong")
-                        ? position
-                        : StubDriver.defaultValue(m.getReturnType()));
-    java.sql.Statement st =
-        (java.sql.Statement)
-            java.lang.reflect.Proxy.newProxyInstance(
-                SessionConsistencyTest.class.getClassLoader(),
-                new Class<?>[] {java.sql.Statement.class},
-                (p, m, a) -> m.getName().equals("executeQuery") ? rs : null);
-    return (java.sql.Connection)
-        java.lang.reflect.Proxy.newProxyInstance(
-            SessionConsistencyTest.class.getClassLoader(),
-            new Class<?>[] {java.sql.Connection.class},
-            (p, m, a) -> m.getName().equals("createStatement") ? st : null);
+  /** The positions of a new logical connection (no wait for a sample after a failed capture). */
+  static SessionPositions session(Cluster cluster, String consistency, String capture) {
+    return new SessionPositions(
+        cluster.monitor,
+        cluster.shared,
+        cluster.context,
+        System::nanoTime,
+        SessionPositions.Scope.valueOf(consistency.toUpperCase(java.util.Locale.ROOT)),
+        capture.equals("observed"),
+        0);
   }
 
   @ParameterizedTest(name = "{0}: JVM wrote {1}, session wrote {2} -> needs {3}")
@@ -82,11 +62,11 @@ class SessionConsistencyTest {
   void scopes(String consistency, long jvm, long own, long expected) throws Exception {
     Cluster cluster = cluster();
     MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
-    cluster.causal.set(jvm);
-    SessionConsistency s = session(cluster, consistency);
+    cluster.shared.raiseCausal(jvm);
+    SessionPositions s = session(cluster, consistency);
     if (own >= 0 && s.capturing()) {
-      s.committed(primaryAt(own), false);
-      assertThat(cluster.causal.get())
+      s.committed(own);
+      assertThat(cluster.shared.causalPosition())
           .as("the JVM-wide position after the write")
           .isEqualTo(consistency.equals("causal") ? Math.max(jvm, own) : jvm);
     }
@@ -98,8 +78,8 @@ class SessionConsistencyTest {
   void aFailedCaptureWaitsForThePrimarysNextSample(boolean sampled, long expected)
       throws Exception {
     Cluster cluster = cluster();
-    SessionConsistency s = session(cluster, "session");
-    s.committed(primaryAt(-1), false); // the position query found nothing
+    SessionPositions s = session(cluster, "session");
+    s.captureFailed(); // the position query found nothing
     if (sampled) {
       MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
     }
@@ -119,9 +99,9 @@ class SessionConsistencyTest {
       throws Exception {
     Cluster cluster = cluster();
     MonitorFixture.observe(cluster.monitor, 0, false, 900, System.nanoTime());
-    SessionConsistency writer = session(cluster, consistency, "observed");
-    SessionConsistency other = session(cluster, consistency, "observed");
-    writer.committed(primaryAt(999), false); // no round trip: primaryAt is never asked
+    SessionPositions writer = session(cluster, consistency, "observed");
+    SessionPositions other = session(cluster, consistency, "observed");
+    writer.committedAt(); // no round trip
     assertThat(writer.need(cluster.snapshot())).isEqualTo(writerBefore);
     assertThat(other.need(cluster.snapshot())).isEqualTo(otherBefore);
     MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
@@ -140,11 +120,11 @@ class SessionConsistencyTest {
   void untrustedTokensAreClampedToAPrimarySampleTakenAfterThem(
       long token, boolean sampledAfter, long expected) throws Exception {
     Cluster cluster = cluster();
-    SessionConsistency s = session(cluster, "session");
+    SessionPositions s = session(cluster, "session");
     if (!sampledAfter) {
       MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
     }
-    s.require(ConsistencyToken.postgres(token));
+    s.require(ConsistencyToken.postgres(token).position());
     if (sampledAfter) {
       MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
     }
@@ -162,7 +142,7 @@ class SessionConsistencyTest {
   })
   void aBoundContextAddsItsPositions(long own, long carried, long expected) throws Exception {
     Cluster cluster = cluster();
-    SessionConsistency s = session(cluster, "none");
+    SessionPositions s = session(cluster, "none");
     try (ConsistencyContext ctx =
         ConsistencyContext.open(carried < 0 ? null : ConsistencyToken.postgres(carried))) {
       if (own >= 0) {
@@ -179,7 +159,7 @@ class SessionConsistencyTest {
   void aReadOnThePrimaryNeedsAPrimarySampleSentAfterIt(String when, long expected)
       throws Exception {
     Cluster cluster = cluster();
-    SessionConsistency s = session(cluster, "session");
+    SessionPositions s = session(cluster, "session");
     MonitorFixture.observe(cluster.monitor, 0, false, 900, System.nanoTime());
     s.read(cluster.snapshot(), 0, true);
     long sent = when.equals("after") ? System.nanoTime() + 1 : System.nanoTime() - 1_000_000_000L;
@@ -194,7 +174,7 @@ class SessionConsistencyTest {
   void anotherReplicaServesOnlyOnceTheFirstIsKnownPastTheRead(String when, boolean allowed)
       throws Exception {
     Cluster cluster = cluster();
-    SessionConsistency s = session(cluster, "session");
+    SessionPositions s = session(cluster, "session");
     MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
     MonitorFixture.observe(cluster.monitor, 1, true, 800, System.nanoTime());
     s.read(cluster.snapshot(), 1, false);

@@ -25,9 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-statement routing decision for a statement whose classification is cached: {@code
- * route(classify(sql))}, exactly what {@code RoutedPreparedStatement} and {@code LogicalStatement}
- * do before every execution, on an autocommit connection to a real 1 primary + 1 replica cluster
- * (so the replica is usable in the monitor's snapshot and reads really take the replica branch).
+ * Router.route(classify(sql))} and the bookkeeping after it succeeded ({@code Router.executed()}:
+ * counting, the session's read positions), exactly what {@code Exchange} does around every
+ * execution, on an autocommit connection to a real 1 primary + 1 replica cluster (so the replica is
+ * usable in the monitor's snapshot and reads really take the replica branch).
  *
  * <p>In this package to reach the package-private {@link LogicalConnection}. Baselines in the same
  * run: a {@link ConcurrentHashMap#get} of the same string (the floor for any cached lookup) and
@@ -68,7 +69,8 @@ public class RoutingDecisionBenchmark {
       map.put(sqlFor(other), logical.classify(sqlFor(other)));
     }
     int primary = cluster.primary().port();
-    int node = logical.route(logical.classify(sql));
+    int node = logical.router.route(logical.classify(sql));
+    logical.router.executed();
     boolean onPrimary = logical.cluster.hostNames.get(node).endsWith(":" + primary);
     boolean toPrimary = statement.equals("write") || statement.equals("hintPrimary");
     if (onPrimary != toPrimary) {
@@ -108,7 +110,9 @@ public class RoutingDecisionBenchmark {
 
   @Benchmark
   public int route() throws SQLException {
-    return logical.route(logical.classify(sql));
+    int node = logical.router.route(logical.classify(sql));
+    logical.router.executed();
+    return node;
   }
 
   /** The classification lookup alone: {@code SqlClassifier}'s cache hit. */

@@ -1,5 +1,7 @@
 package dev.lagwise.monitor;
 
+import dev.lagwise.routing.ClusterView;
+import dev.lagwise.routing.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.function.LongSupplier;
  * acquire} of an idle monitor whose snapshot is stale waits for one probe round, so a new
  * connection can route from its first statement.
  */
-public final class ClusterMonitor implements AutoCloseable {
+public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private final String name;
   private final List<String> hostNames;
@@ -78,6 +80,16 @@ public final class ClusterMonitor implements AutoCloseable {
   }
 
   /** The current view; one volatile read. */
+  @Override
+  public ClusterView view() {
+    return snapshot;
+  }
+
+  @Override
+  public void awaitNewView(ClusterView seen, long timeoutNanos) throws InterruptedException {
+    awaitNewSnapshot((ClusterSnapshot) seen, timeoutNanos);
+  }
+
   public ClusterSnapshot snapshot() {
     return snapshot;
   }
@@ -187,6 +199,7 @@ public final class ClusterMonitor implements AutoCloseable {
    * every poll interval, until they reach it or {@link #CHASE_FOR_NANOS} passes without a new
    * request. Off the request thread; still at most one probe in flight per host.
    */
+  @Override
   public void chase(long position) {
     long now = ticker.getAsLong();
     boolean wake;
@@ -215,6 +228,7 @@ public final class ClusterMonitor implements AutoCloseable {
    * position that sample shows — for a write whose own position was not asked for ({@code
    * capture=observed}), so that replicas are known to have it by the time a read comes.
    */
+  @Override
   public void requestPrimaryProbe(boolean thenChase) {
     if (thenChase) {
       chaseAfterPrimarySample = true;

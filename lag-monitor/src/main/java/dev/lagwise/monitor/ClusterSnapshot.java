@@ -1,5 +1,6 @@
 package dev.lagwise.monitor;
 
+import dev.lagwise.routing.ClusterView;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * the local time up to which it has every commit" ({@link PositionHistory}); when that time is
  * unknown, so is the lag, and the replica is not usable for reads that carry a lag bound.
  */
-public final class ClusterSnapshot {
+public final class ClusterSnapshot implements ClusterView {
 
   private final NodeStatus[] status;
   private final long[] probedAtNanos;
@@ -140,8 +141,14 @@ public final class ClusterSnapshot {
         error);
   }
 
+  @Override
   public int size() {
     return status.length;
+  }
+
+  @Override
+  public boolean isReplica(int node) {
+    return status[node] == NodeStatus.REPLICA;
   }
 
   /** The status as last recorded, fresh or not. */
@@ -153,6 +160,7 @@ public final class ClusterSnapshot {
    * True if {@code node} was seen as a replica by a probe not older than the deadline and its lag
    * is known and at most {@code maxLagNanos}. The routing hot path: no allocation, no lock.
    */
+  @Override
   public boolean isUsableReplica(int node, long nowNanos, long maxLagNanos) {
     return status[node] == NodeStatus.REPLICA
         && nowNanos - probedAtNanos[node] <= staleAfterNanos
@@ -184,6 +192,7 @@ public final class ClusterSnapshot {
    * The node last seen as primary, or -1. A primary is trusted longer than a replica's freshness:
    * writes only need to know where to go, and a wrong guess fails loudly on the server.
    */
+  @Override
   public int primary() {
     for (int i = 0; i < status.length; i++) {
       if (status[i] == NodeStatus.PRIMARY) {
@@ -197,16 +206,19 @@ public final class ClusterSnapshot {
    * When the probe that read {@link #position(int)} was sent. A host's position only grows, so that
    * position is at least what any statement that finished on it before this time could see.
    */
+  @Override
   public long positionSentNanos(int node) {
     return sentAtNanos[node];
   }
 
   /** The host's last known log position (written on a primary, replayed on a replica), or -1. */
+  @Override
   public long position(int node) {
     return positions[node];
   }
 
   /** The primary's latest known position (-1 unknown): nothing committed is beyond it. */
+  @Override
   public long primaryPosition() {
     return primaryPosition;
   }
@@ -216,6 +228,7 @@ public final class ClusterSnapshot {
    * any. A position received before this time cannot legitimately exceed {@link
    * #primaryPosition()}: that is how untrusted tokens are clamped.
    */
+  @Override
   public long primarySentNanos() {
     return primarySentNanos;
   }

@@ -48,6 +48,9 @@ final class Analyzer {
 
   String findingReason;
 
+  /** {@link Classification} flags of every statement of the string, or-ed. */
+  int flags;
+
   /** MySQL SET: a global change, and a top-level comma (several assignments). */
   boolean setGlobal;
 

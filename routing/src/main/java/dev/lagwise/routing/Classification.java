@@ -27,14 +27,32 @@ public final class Classification {
     }
   }
 
+  /** {@link StatementKind#END_TRANSACTION} that rolls back (ROLLBACK, ABORT). */
+  static final int ROLLBACK = 1;
+
+  /** Ends the open transaction and starts another one on the same connection (AND CHAIN). */
+  static final int CHAIN = 2;
+
+  /**
+   * May commit an open transaction implicitly (MySQL/MariaDB DDL, LOCK TABLES, BEGIN inside a
+   * transaction). "May": a statement that does not (CREATE TEMPORARY TABLE) carries it too.
+   */
+  static final int IMPLICIT_COMMIT = 4;
+
   private final StatementKind kind;
   private final Hint hint;
   private final String reason;
+  private final int flags;
 
   Classification(StatementKind kind, Hint hint, String reason) {
+    this(kind, hint, reason, 0);
+  }
+
+  private Classification(StatementKind kind, Hint hint, String reason, int flags) {
     this.kind = kind;
     this.hint = hint;
     this.reason = reason;
+    this.flags = flags;
   }
 
   public StatementKind kind() {
@@ -43,6 +61,21 @@ public final class Classification {
 
   public Hint hint() {
     return hint;
+  }
+
+  /** An {@link StatementKind#END_TRANSACTION} that rolls back rather than commits. */
+  public boolean rollsBack() {
+    return (flags & ROLLBACK) != 0;
+  }
+
+  /** Commits the open transaction and starts a new one ({@code COMMIT AND CHAIN}). */
+  public boolean chains() {
+    return (flags & CHAIN) != 0;
+  }
+
+  /** May commit an open transaction as a side effect (MySQL/MariaDB DDL and the like). */
+  public boolean mayCommitImplicitly() {
+    return (flags & IMPLICIT_COMMIT) != 0;
   }
 
   /**
@@ -59,6 +92,13 @@ public final class Classification {
   }
 
   static Classification of(StatementKind kind, Hint hint, String reason) {
+    return of(kind, hint, reason, 0);
+  }
+
+  static Classification of(StatementKind kind, Hint hint, String reason, int flags) {
+    if (flags != 0) {
+      return new Classification(kind, hint, reason, flags);
+    }
     if (kind == StatementKind.READ) {
       for (int i = 0; i < READ_REASONS.length; i++) {
         if (READ_REASONS[i].equals(reason)) {

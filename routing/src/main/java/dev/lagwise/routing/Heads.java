@@ -35,6 +35,15 @@ final class Heads {
     }
     int k = a.keyword();
     boolean my = a.mysql;
+    if (my
+        && (k == Keywords.CREATE
+            || k == Keywords.LOCK
+            || k == Keywords.BEGIN
+            || k == Keywords.START
+            || isAny(a, "alter", "drop", "rename", "truncate", "grant", "revoke"))) {
+      // MySQL commits the open transaction before these statements.
+      a.flags |= Classification.IMPLICIT_COMMIT;
+    }
     if (k == Keywords.SELECT || k == Keywords.WITH || k == Keywords.VALUES || k == Keywords.TABLE) {
       return read(a, t, null);
     }
@@ -257,6 +266,16 @@ final class Heads {
       prev = k;
     }
     String name = Keywords.upper(head);
+    if (!prepared && !toSavepoint && !chain && head != Keywords.COMMIT && head != Keywords.END) {
+      a.flags |= Classification.ROLLBACK;
+    }
+    if (chain && !prepared && !toSavepoint && head != Keywords.COMMIT) {
+      // ROLLBACK AND CHAIN: a new transaction, nothing committed.
+      a.flags |= Classification.ROLLBACK;
+    }
+    if (chain && !prepared && !toSavepoint) {
+      a.flags |= Classification.CHAIN;
+    }
     if (prepared) {
       a.result(WRITE, name + " PREPARED (two-phase commit)");
     } else if (toSavepoint) {

@@ -125,10 +125,11 @@ public final class SqlClassifier {
         Analyzer b = new Analyzer(sql, mysql, true, this);
         b.run();
         if (b.kind != StatementKind.READ) {
-          return Classification.of(b.kind, hint, "under the other backslash reading: " + b.reason);
+          return Classification.of(
+              b.kind, hint, "under the other backslash reading: " + b.reason, a.flags | b.flags);
         }
       }
-      return Classification.of(a.kind, hint, a.reason);
+      return Classification.of(a.kind, hint, a.reason, a.flags);
     } catch (RuntimeException | StackOverflowError e) {
       return Classification.of(StatementKind.WRITE, Hint.NONE, "classifier error: " + e);
     }
@@ -136,15 +137,18 @@ public final class SqlClassifier {
 
   /**
    * Safety net: a replica rejected {@code sql} as a write (SQLSTATE 25006), so from now on it is a
-   * {@link StatementKind#WRITE} with reason {@code "replica rejected: read-only transaction"}.
+   * {@link StatementKind#WRITE} without hint, with reason {@code "replica rejected: read-only
+   * transaction"}.
    */
   public void markPrimaryOnly(String sql) {
     if (sql == null) {
       return;
     }
+    // The rejection overrides a replica hint too: the statement writes, so it never goes to a
+    // replica again.
     Classification c =
         Classification.of(
-            StatementKind.WRITE, classify(sql).hint(), "replica rejected: read-only transaction");
+            StatementKind.WRITE, Hint.NONE, "replica rejected: read-only transaction");
     if (primaryOnly.size() < MAX_PRIMARY_ONLY) {
       primaryOnly.put(sql, c);
     }

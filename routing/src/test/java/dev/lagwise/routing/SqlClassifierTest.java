@@ -85,7 +85,8 @@ class SqlClassifierTest {
       c.classify("SELECT " + i);
     }
     assertThat(c.isReplicaSafe(safeSql)).isFalse();
-    assertThat(c.classify(sql).hint()).isEqualTo(Hint.REPLICA);
+    // The rejection overrides the replica hint: the statement never goes to a replica again.
+    assertThat(c.classify(sql).hint()).isEqualTo(Hint.NONE);
     assertThat(SqlClassifier.forDialect("postgresql").isReplicaSafe(safeSql)).isTrue();
   }
 

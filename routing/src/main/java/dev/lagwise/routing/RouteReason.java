@@ -1,7 +1,7 @@
-package dev.lagwise;
+package dev.lagwise.routing;
 
 /**
- * Why a statement ran where it ran: one reason per successful statement, counted in {@link
+ * Why a statement ran where it ran: one reason per successful statement, counted in {@code
  * LagwiseStats#statementsByReason()}. Reasons follow routing's order (transaction, pinned session,
  * hint, classification, replica availability): the first rule that decided the statement's node
  * names it. A statement that ran on a replica always counts as {@link #REPLICA}.

@@ -1,0 +1,159 @@
+package dev.lagwise.jdbc;
+
+import dev.lagwise.routing.Classification;
+import dev.lagwise.routing.Router;
+import dev.lagwise.routing.SessionPositions;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The statement ↔ connection exchange every Lagwise statement shares: route, prepare the vendor
+ * connection, run, report the outcome to the {@link Router} and carry out the effects it returns
+ * (record session SQL, capture the primary's position, drop a broken connection, retry once). The
+ * router decides; this class only performs.
+ */
+final class Exchange {
+
+  /** One execution of a Lagwise statement on the vendor statement of the chosen node. */
+  interface Target {
+
+    /** The vendor statement on {@code pc}, created if needed. */
+    Statement vendorOn(PhysicalConnection pc) throws SQLException;
+
+    /** Marks {@code s} as the running statement (for cancel), before it runs. */
+    void running(Statement s);
+
+    /** Runs operation {@code op} on {@code s}. */
+    long perform(Statement s, int op) throws SQLException;
+
+    /** False when a failed execution cannot be sent again as it was (a consumed stream). */
+    default boolean resendable() {
+      return true;
+    }
+
+    /** A replica's rejection reclassified the SQL. */
+    default void reclassified(Classification c) {}
+  }
+
+  private final LogicalConnection connection;
+  private final Router router;
+  private final Physicals physicals;
+  private final SessionState state;
+  private final Cluster cluster;
+
+  Exchange(LogicalConnection connection, Router router, Physicals physicals, SessionState state) {
+    this.connection = connection;
+    this.router = router;
+    this.physicals = physicals;
+    this.state = state;
+    this.cluster = connection.cluster;
+  }
+
+  /**
+   * Runs {@code op} of {@code target} where the router says; {@code c} null: a statement that can
+   * only write (a batch, a call). A failure the router deems retryable runs once more.
+   */
+  long run(Target target, Classification c, int op, String sql) throws SQLException {
+    connection.checkOpen();
+    for (int attempt = 0; ; attempt++) {
+      int node = c == null ? router.routeWrite() : router.route(c);
+      PhysicalConnection pc = null;
+      try {
+        pc = physicals.prepare(node, router, state);
+        Statement s = target.vendorOn(pc);
+        target.running(s);
+        long result = target.perform(s, op);
+        apply(router.executed(), pc, sql);
+        return result;
+      } catch (SQLException e) {
+        int fx =
+            router.failed(
+                e.getSQLState(), Errors.isConnectionError(e), target.resendable(), attempt == 0);
+        failed(fx, node, e);
+        if ((fx & Router.EFFECT_MARK_PRIMARY_ONLY) != 0) {
+          cluster.classifier.markPrimaryOnly(sql);
+          c = cluster.classifier.classify(sql);
+          target.reclassified(c);
+        }
+        if ((fx & Router.EFFECT_RETRY) == 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void failed(int fx, int node, SQLException e) {
+    if ((fx & Router.EFFECT_DROP_CONNECTION) != 0) {
+      physicals.drop(node);
+      cluster.monitor.reportFailure(
+          node,
+          Masking.scrub(e.getMessage(), connection.spec.vendorProperties.getProperty("password")));
+    }
+    try {
+      apply(fx, null, null);
+    } catch (SQLException ignored) {
+      // The statement's own failure is what the application must see.
+    }
+  }
+
+  /** Carries out the router's effects; {@code pc} is the connection that ran {@code sql}. */
+  void apply(int fx, PhysicalConnection pc, String sql) throws SQLException {
+    if (fx == 0) {
+      return;
+    }
+    if ((fx & Router.EFFECT_RECORD_SESSION_SQL) != 0) {
+      if (state.record(SessionState.SQL, sql, router.sessionSqlIsProvisional())) {
+        pc.ranSessionSql(state);
+      } else {
+        router.pin(pc.node);
+      }
+    }
+    if ((fx & Router.EFFECT_SESSION_RESET) != 0) {
+      state.reset();
+      pc.ranReset(state);
+    }
+    if ((fx & Router.EFFECT_COMMITTED) != 0) {
+      state.committed();
+    }
+    if ((fx & Router.EFFECT_ROLLED_BACK) != 0) {
+      state.rolledBack();
+    }
+    if ((fx & Router.EFFECT_CAPTURE) != 0) {
+      capture();
+    }
+  }
+
+  /**
+   * Reads the primary's position after a commit (one round trip) and raises every scope with it.
+   * Run with autocommit switched on for its duration unless a transaction is open there, so it
+   * never leaves a vendor transaction open. A failure is not the application's: the positions
+   * record the moment instead.
+   */
+  private void capture() {
+    SessionPositions positions = router.positions();
+    PhysicalConnection pc = physicals.existing(router.captureNode());
+    long position = -1;
+    if (pc != null) {
+      try {
+        boolean toggle = !router.captureInTransaction() && !pc.autoCommit();
+        if (toggle) {
+          pc.setAutoCommit(true);
+        }
+        try {
+          position = connection.spec.dialect.currentPosition(pc.connection);
+        } finally {
+          if (toggle) {
+            pc.setAutoCommit(false);
+          }
+        }
+      } catch (SQLException e) {
+        position = -1;
+      }
+    }
+    if (position >= 0) {
+      positions.committed(position);
+    } else {
+      positions.captureFailed();
+    }
+  }
+}

@@ -1,0 +1,704 @@
+package dev.lagwise.routing;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Where each statement of one logical connection runs, and the transaction and session state that
+ * decides it. Pure logic: cluster state through {@link Topology}, time from an injected ticker, I/O
+ * left to the caller, which reports back what happened.
+ *
+ * <p>The decision for a statement, in order: (1) an open transaction keeps its node; (2) a session
+ * pinned by state that cannot be replayed runs where that state lives (writes on the primary); (3)
+ * a hint comment; (4) a statement that starts a transaction with autocommit off starts it on a
+ * replica only if the connection is read-only, else on the primary; (5) with autocommit on, a READ
+ * or {@code START TRANSACTION READ ONLY} goes to a replica that is usable within {@code maxLag} and
+ * has what the session must see ({@link SessionPositions}), anything else to the primary; (6) no
+ * replica qualifies: the primary. Serializable reads go to the primary where replicas refuse them.
+ *
+ * <p>Transactions. States: AUTO (autocommit, no transaction), SQL_TX(n) (autocommit, a transaction
+ * begun by SQL on node n), IDLE (autocommit off, nothing run since the last end), TX(n) (autocommit
+ * off, the vendor transaction open on n). A transaction's node is recorded when its first statement
+ * is <em>dispatched</em>, not when it succeeds: a failed first statement leaves a vendor
+ * transaction that only a rollback on that node ends.
+ *
+ * <pre>
+ * state     | event                                   | action                               | next
+ * ----------+-----------------------------------------+--------------------------------------+---------
+ * AUTO      | READ, replica-safe                      | replica or primary                   | AUTO
+ * AUTO      | WRITE                                   | primary; capture after               | AUTO
+ * AUTO      | BEGIN / START TRANSACTION [READ ONLY]   | primary [replica or primary]         | SQL_TX(n)
+ * AUTO      | failed WRITE                            | capture (a batch may have committed) | AUTO
+ * AUTO      | commit() / rollback()                   | 25P01 where the vendor says so       | AUTO
+ * SQL_TX(n) | any statement                           | n; a write marks the transaction     | SQL_TX(n)
+ * SQL_TX(n) | COMMIT / END / ROLLBACK                 | n; capture if it wrote and committed | AUTO
+ * SQL_TX(n) | COMMIT AND CHAIN, MySQL BEGIN, DDL      | n; capture if it wrote               | SQL_TX(n)
+ * SQL_TX(n) | setAutoCommit(false)                    | -                                    | TX(n)
+ * IDLE      | any statement, savepoint, metadata      | read-only: replica or primary; else  | TX(n)
+ *           |                                         | primary                              |
+ * IDLE      | commit() / rollback()                   | nothing to end                       | IDLE
+ * IDLE      | setAutoCommit(true)                     | -                                    | AUTO
+ * TX(n)     | any statement                           | n; a write marks the transaction     | TX(n)
+ * TX(n)     | commit(), COMMIT, END                   | on n; capture if it wrote            | IDLE
+ * TX(n)     | rollback(), ROLLBACK                    | on n; session SQL of the tx dropped  | IDLE
+ * TX(n)     | setAutoCommit(true)                     | commits on n; capture if it wrote    | AUTO
+ * TX(n)     | COMMIT AND CHAIN, MySQL DDL             | n; capture if it wrote               | TX(n)
+ * TX(n)     | statement fails (first one included)    | the transaction stays on n           | TX(n)
+ * SQL_TX/TX | setReadOnly / setTransactionIsolation   | 25001, nothing changes               | same
+ * any tx    | commit or rollback fails                | the transaction is over              | AUTO/IDLE
+ * </pre>
+ *
+ * "Capture" is the read of the primary's position after a commit ({@link #EFFECT_CAPTURE}); a
+ * transaction on the primary that ends without one still raises the session's positions ({@link
+ * SessionPositions#primaryTransactionEnded}), since its locking reads saw the primary. Session SQL
+ * run inside a transaction is provisional where the server undoes it on rollback (PostgreSQL):
+ * {@link #EFFECT_ROLLED_BACK} tells the caller to drop it, {@link #EFFECT_COMMITTED} to keep it.
+ *
+ * <p>The caller's protocol per statement: {@link #route} (or {@link #routeWrite}), then exactly one
+ * of {@link #executed()} or {@link #failed}; each returns effects (bits) to carry out. Nothing here
+ * allocates or locks for a statement whose classification is cached.
+ */
+public final class Router {
+
+  /** Read the primary's position on {@link #captureNode()} and report it. */
+  public static final int EFFECT_CAPTURE = 1;
+
+  /** Record the statement's SQL as replayable session state. */
+  public static final int EFFECT_RECORD_SESSION_SQL = 2;
+
+  /** The statement reset the session (DISCARD ALL): forget recorded session state. */
+  public static final int EFFECT_SESSION_RESET = 4;
+
+  /** A transaction committed: its provisional session state is now permanent. */
+  public static final int EFFECT_COMMITTED = 8;
+
+  /** A transaction rolled back: drop its provisional session state. */
+  public static final int EFFECT_ROLLED_BACK = 16;
+
+  /** Run the failed statement again: route it anew. */
+  public static final int EFFECT_RETRY = 32;
+
+  /** The failed node's connection is broken: drop it. */
+  public static final int EFFECT_DROP_CONNECTION = 64;
+
+  /** The replica rejected the SQL as a write: remember it as primary-only. */
+  public static final int EFFECT_MARK_PRIMARY_ONLY = 128;
+
+  /** Counts each statement that succeeded, by node and reason. */
+  public interface Counter {
+    void count(int node, RouteReason reason);
+  }
+
+  /** Dialect facts the decisions depend on. */
+  public record Dialect(
+      boolean replicasServeSerializable,
+      boolean sessionSqlIsTransactional,
+      boolean strictAutocommitCommit) {}
+
+  private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
+
+  private final Topology topology;
+  private final SessionPositions positions;
+  private final ReplicaSelector selector;
+  private final Counter counter;
+  private final Dialect dialect;
+
+  /** Each host with its status and last error, for messages when nothing can serve. */
+  private final Supplier<String> hosts;
+
+  private boolean autoCommit = true;
+  private boolean readOnly;
+  private int isolation = -1;
+
+  /** Bumped on every change of autocommit, read-only or isolation; physical connections sync. */
+  private int version;
+
+  /** Node of the open transaction, or -1. */
+  private int txNode = -1;
+
+  private boolean txBySql;
+  private boolean txWrote;
+
+  /** The vendor transaction on {@link #txNode} has begun (a statement reached the server). */
+  private boolean txSent;
+
+  /** Node where state that cannot be replayed lives, or -1. */
+  private int pinnedNode = -1;
+
+  /** Unwrapped to a vendor object: its writes are invisible here, so every end captures. */
+  private boolean vendorWrites;
+
+  // The statement in flight: set by route, read by executed / failed.
+  private int curNode = -1;
+  private Classification cur;
+  private boolean curStartedTx;
+  private RouteReason curReason;
+  private boolean curRetryOnPrimary;
+
+  private int lastNode = -1;
+  private int captureNode = -1;
+  private boolean captureInTransaction;
+
+  public Router(
+      Topology topology,
+      SharedPositions shared,
+      SessionPositions positions,
+      LongSupplier ticker,
+      Dialect dialect,
+      Counter counter,
+      Supplier<String> hosts,
+      boolean leastInFlight,
+      long maxLagNanos,
+      long waitForReplicaNanos) {
+    this.topology = topology;
+    this.positions = positions;
+    this.dialect = dialect;
+    this.counter = counter;
+    this.hosts = hosts;
+    this.selector =
+        new ReplicaSelector(
+            topology, shared, positions, ticker, leastInFlight, maxLagNanos, waitForReplicaNanos);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** The node that must run a statement of classification {@code c} now. */
+  public int route(Classification c) throws SQLException {
+    cur = c;
+    curReason = null;
+    int node = decide(c.kind(), c.hint());
+    dispatch(node, c.kind());
+    return node;
+  }
+
+  /** As {@link #route} for a statement that can only write (batch, call, generated keys). */
+  public int routeWrite() throws SQLException {
+    return route(WRITE);
+  }
+
+  /**
+   * Where a connection-level call that may query (metadata, {@code getSchema}, type lookups) runs:
+   * as a read. With autocommit off it begins the transaction, as it does on the vendor driver, so
+   * that commit or rollback ends what it opened.
+   */
+  public int routeConnectionCall() throws SQLException {
+    int node = route(CONNECTION_CALL);
+    selector.finished(node);
+    cur = null;
+    return node;
+  }
+
+  /**
+   * Where an unwrapped vendor connection comes from: the open transaction's node, else the primary.
+   * From then on the session is pinned there and every statement and end counts as a write, since
+   * what the application does with the vendor object is invisible here.
+   */
+  public int routeVendorAccess() throws SQLException {
+    int node = txNode >= 0 ? txNode : primary(RouteReason.PINNED);
+    pinnedNode = node;
+    vendorWrites = true;
+    return node;
+  }
+
+  private int decide(StatementKind kind, Hint hint) throws SQLException {
+    if (curRetryOnPrimary) {
+      curRetryOnPrimary = false;
+      return primary(RouteReason.WRITE);
+    }
+    if (txNode >= 0) {
+      return txNode;
+    }
+    boolean startsTx = !autoCommit;
+    if (pinnedNode >= 0) {
+      boolean read = kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY;
+      boolean replicaTx = startsTx && readOnly;
+      return (read || replicaTx) ? pinnedRead() : primary(RouteReason.PINNED);
+    }
+    if (hint == Hint.PRIMARY) {
+      return primary(RouteReason.HINT);
+    }
+    if (hint == Hint.REPLICA) {
+      // An explicit choice of a replica: health and maxLag still apply, tokens do not.
+      int replica = selector.forHint();
+      return replica >= 0 ? replica : primaryForRead();
+    }
+    if (startsTx) {
+      return readOnly ? replicaOrPrimary() : primary(RouteReason.TRANSACTION);
+    }
+    if (kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY) {
+      return replicaOrPrimary();
+    }
+    return primary(kind == StatementKind.BEGIN ? RouteReason.TRANSACTION : RouteReason.WRITE);
+  }
+
+  /** A read of a pinned session: where the state lives, if it may serve the read; else primary. */
+  private int pinnedRead() throws SQLException {
+    ClusterView s = topology.view();
+    if (pinnedNode == s.primary()) {
+      return primary(RouteReason.PINNED);
+    }
+    int replica = selector.forRead(pinnedNode);
+    return replica >= 0 ? replica : primary(RouteReason.PINNED);
+  }
+
+  private int replicaOrPrimary() throws SQLException {
+    if (isolation == SERIALIZABLE && !dialect.replicasServeSerializable()) {
+      return primary(RouteReason.TRANSACTION);
+    }
+    int replica = selector.forRead();
+    return replica >= 0 ? replica : primaryForRead();
+  }
+
+  /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
+  private int primaryForRead() throws SQLException {
+    ClusterView s = topology.view();
+    if (s.primary() < 0) {
+      throw new SQLTransientConnectionException(
+          "No replica is usable within lagwise.maxLag="
+              + selector.maxLagNanos / 1_000_000
+              + "ms and no primary is reachable; hosts: "
+              + hosts.get(),
+          "08001");
+    }
+    curReason = selector.whyNot(s);
+    return s.primary();
+  }
+
+  private int primary(RouteReason why) throws SQLException {
+    int p = topology.view().primary();
+    if (p < 0) {
+      throw new SQLTransientConnectionException(
+          "No primary is reachable for a statement that must run on the primary; hosts: "
+              + hosts.get(),
+          "08001");
+    }
+    if (curReason == null) {
+      curReason = why;
+    }
+    return p;
+  }
+
+  /** Records, before the statement is sent, the transaction it begins. */
+  private void dispatch(int node, StatementKind kind) {
+    curNode = node;
+    curStartedTx =
+        txNode < 0
+            && (!autoCommit
+                || kind == StatementKind.BEGIN
+                || kind == StatementKind.BEGIN_READ_ONLY);
+    if (curStartedTx) {
+      txNode = node;
+      txBySql = autoCommit;
+      txWrote = false;
+      txSent = false;
+    }
+    selector.started(node);
+  }
+
+  /**
+   * The vendor transaction on the current transaction's node has begun: from now on session changes
+   * there run inside it. Implied by {@link #executed()} and {@link #failed}.
+   */
+  public void sent() {
+    if (txNode >= 0) {
+      txSent = true;
+    }
+  }
+
+  /** Pins the session to {@code node} (state that cannot be replayed lives there). */
+  public void pin(int node) {
+    pinnedNode = node;
+  }
+
+  /** True when a vendor transaction is open on {@code node}. */
+  public boolean transactionOpenOn(int node) {
+    return txNode == node && txSent;
+  }
+
+  /**
+   * False inside a transaction on a replica: a write prepared now cannot be bound to the primary.
+   */
+  public boolean writesGoToPrimary() {
+    return txNode < 0 || txNode == topology.view().primary();
+  }
+
+  /**
+   * Where a write would run now, without routing one (a write being prepared, a batch being added).
+   *
+   * @throws SQLException 25006 inside a transaction on a replica
+   */
+  public int writeNode() throws SQLException {
+    if (txNode < 0) {
+      return primary(RouteReason.WRITE);
+    }
+    if (txNode != topology.view().primary()) {
+      throw new SQLException(
+          "Cannot run a write in the read-only transaction open on a replica", "25006");
+    }
+    return txNode;
+  }
+
+  /**
+   * A write made outside the statements routed here (an updatable result set's row change on {@code
+   * node}): captured as a write.
+   */
+  public int wroteOutside(int node) {
+    return wrote(node);
+  }
+
+  /** The routed statement succeeded on its node: the effects to carry out. */
+  public int executed() {
+    int node = curNode;
+    selector.finished(node);
+    sent();
+    ClusterView s = topology.view();
+    if (cur != null) {
+      counter.count(node, reasonFor(s, node));
+    }
+    lastNode = node;
+    Classification c = cur;
+    StatementKind kind = c == null ? StatementKind.READ : c.kind();
+    boolean onPrimary = node == s.primary();
+    if (kind == StatementKind.READ
+        || kind == StatementKind.TRANSACTION_SCOPED
+        || kind == StatementKind.BEGIN_READ_ONLY) {
+      // Statements that return data (a cursor FETCH is transaction-scoped). A write's position
+      // is captured after it commits, which covers what it read.
+      positions.read(s, node, onPrimary);
+    }
+    int fx = 0;
+    switch (kind) {
+      case BEGIN:
+      case BEGIN_READ_ONLY:
+        if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
+          fx = c.rollsBack() ? endTransaction(false) : endTransaction(true);
+          // The chained transaction continues on the same node.
+          txNode = node;
+          txBySql = autoCommit;
+        }
+        return fx;
+      case END_TRANSACTION:
+        if (txNode >= 0) {
+          return endTransaction(!c.rollsBack());
+        }
+        // COMMIT with no transaction known: a multi-statement string or an unwrapped vendor
+        // connection may have begun one.
+        return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture(node, false) : 0;
+      case SESSION_PINNING:
+        pinnedNode = node;
+        return wrote(node);
+      case SESSION_REPLAYABLE:
+        return EFFECT_RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
+      case SESSION_RESET:
+        pinnedNode = -1;
+        vendorWrites = false;
+        return EFFECT_SESSION_RESET;
+      case WRITE:
+        fx = wrote(node);
+        if (c.mayCommitImplicitly() && txNode >= 0) {
+          // The open transaction may have been committed: capture now, and again at its end.
+          fx |= capture(node, true);
+        }
+        return fx;
+      default:
+        return vendorWrites ? wrote(node) : 0;
+    }
+  }
+
+  /** A statement that may have written succeeded: capture now in autocommit, else at the end. */
+  private int wrote(int node) {
+    if (txNode >= 0) {
+      txWrote = true;
+      return 0;
+    }
+    return capture(node, false);
+  }
+
+  private int capture(int node, boolean inTransaction) {
+    if (!positions.capturing()) {
+      return 0;
+    }
+    if (positions.observesCommits()) {
+      positions.committedAt();
+      return 0;
+    }
+    captureNode = node;
+    captureInTransaction = inTransaction;
+    return EFFECT_CAPTURE;
+  }
+
+  /**
+   * The routed statement failed with {@code sqlState}: the effects to carry out, {@link
+   * #EFFECT_RETRY} among them when it may run again (once, in autocommit, off a replica).
+   *
+   * @param connectionBroken the failure is a connection error (SQLState class 08 or similar)
+   * @param mayRetry the statement can be sent again as it was (no consumed stream parameter)
+   * @param firstAttempt no retry has happened for this execution yet
+   */
+  public int failed(
+      String sqlState, boolean connectionBroken, boolean mayRetry, boolean firstAttempt)
+      throws SQLException {
+    int node = curNode;
+    selector.finished(node);
+    sent();
+    ClusterView s = topology.view();
+    int fx = 0;
+    if (connectionBroken) {
+      fx |= EFFECT_DROP_CONNECTION;
+      selector.forget(node);
+      if (node == txNode) {
+        // The transaction died with its connection.
+        txNode = -1;
+        fx |= EFFECT_ROLLED_BACK;
+      }
+      if (node == pinnedNode) {
+        pinnedNode = -1;
+      }
+    }
+    Classification c = cur;
+    boolean autocommitStatement = txNode < 0 && !curStartedTx;
+    if ((c == WRITE || c != null && c.kind() == StatementKind.SESSION_PINNING)
+        && autocommitStatement
+        && node == s.primary()) {
+      // A batch, a call or a multi-statement string that failed may still have committed part of
+      // its work: the position is captured anyway.
+      fx |= capture(node, false);
+    }
+    if (!firstAttempt || !mayRetry || !autocommitStatement || node == s.primary() || c == null) {
+      return fx;
+    }
+    if (connectionBroken) {
+      return fx | EFFECT_RETRY;
+    }
+    if ("25006".equals(sqlState)) {
+      return fx | EFFECT_RETRY | EFFECT_MARK_PRIMARY_ONLY;
+    }
+    if (replicaOnlyError(sqlState)) {
+      curRetryOnPrimary = true;
+      return fx | EFFECT_RETRY;
+    }
+    return fx;
+  }
+
+  /**
+   * Errors a standby raises where its primary would not: 0A000 (unlogged or temporary relations,
+   * serializable isolation during recovery), 40001 (a recovery conflict cancelled the query), 57P01
+   * and 57P04 (the standby shut down or dropped the session for recovery).
+   */
+  private static boolean replicaOnlyError(String sqlState) {
+    return "0A000".equals(sqlState)
+        || "40001".equals(sqlState)
+        || "57P01".equals(sqlState)
+        || "57P04".equals(sqlState);
+  }
+
+  /** Explains a statement that ran on {@code node}, in the order {@link #decide} applies rules. */
+  private RouteReason reasonFor(ClusterView s, int node) {
+    if (node != s.primary()) {
+      return RouteReason.REPLICA;
+    }
+    if (!curStartedTx && txNode >= 0) {
+      return RouteReason.TRANSACTION;
+    }
+    return curReason != null ? curReason : RouteReason.WRITE;
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /**
+   * The node whose vendor connection {@code setAutoCommit(true)} must switch now, committing the
+   * open transaction there; -1 when there is none. Call {@link #setAutoCommit} after it.
+   */
+  public int autoCommitNode(boolean on) {
+    return on && !autoCommit ? txNode : -1;
+  }
+
+  /**
+   * Autocommit changes; switching it on commits the open transaction (see {@link #autoCommitNode}).
+   */
+  public int setAutoCommit(boolean on) {
+    if (on == autoCommit) {
+      return 0;
+    }
+    int fx = 0;
+    if (on && txNode >= 0) {
+      fx = endTransaction(true);
+    }
+    autoCommit = on;
+    version++;
+    return fx;
+  }
+
+  /**
+   * The node on which {@code commit()} or {@code rollback()} must run; -1 when there is nothing to
+   * end.
+   *
+   * @throws SQLException 25P01 with autocommit on, where the vendor driver refuses too
+   */
+  public int endNode(boolean commit) throws SQLException {
+    if (autoCommit && dialect.strictAutocommitCommit()) {
+      throw new SQLException(
+          "Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled.", "25P01");
+    }
+    return txNode;
+  }
+
+  /**
+   * The transaction was committed ({@code committed}) or rolled back by {@code commit()} or {@code
+   * rollback()}, or a failed commit ended it: the effects to carry out.
+   */
+  public int ended(boolean committed) {
+    return txNode >= 0 ? endTransaction(committed) : 0;
+  }
+
+  private int endTransaction(boolean committed) {
+    int node = txNode;
+    boolean onPrimary = node == topology.view().primary();
+    boolean wrote = txWrote || vendorWrites;
+    txNode = -1;
+    txWrote = false;
+    txBySql = false;
+    txSent = false;
+    int fx = committed ? EFFECT_COMMITTED : EFFECT_ROLLED_BACK;
+    if (committed && wrote) {
+      return fx | capture(node, false);
+    }
+    if (onPrimary) {
+      positions.primaryTransactionEnded();
+    }
+    return fx;
+  }
+
+  /**
+   * A savepoint is set or used: it begins the transaction where a statement would; returns its
+   * node.
+   *
+   * @throws SQLException 25P01 with autocommit on, where the vendor driver refuses
+   */
+  public int savepointNode() throws SQLException {
+    if (txNode >= 0) {
+      return txNode;
+    }
+    if (autoCommit) {
+      if (dialect.strictAutocommitCommit()) {
+        throw new SQLException("Cannot establish a savepoint in auto-commit mode.", "25P01");
+      }
+      curReason = null;
+      return primary(RouteReason.TRANSACTION);
+    }
+    return routeConnectionCall();
+  }
+
+  public void setReadOnly(boolean on) throws SQLException {
+    if (on == readOnly) {
+      return;
+    }
+    if (txNode >= 0) {
+      throw new SQLException(
+          "Cannot change transaction read-only property in the middle of a transaction.", "25001");
+    }
+    readOnly = on;
+    version++;
+  }
+
+  public void setIsolation(int level) throws SQLException {
+    if (level == isolation) {
+      return;
+    }
+    if (txNode >= 0) {
+      throw new SQLException(
+          "Cannot change transaction isolation level in the middle of a transaction.", "25001");
+    }
+    isolation = level;
+    version++;
+  }
+
+  // ---------------------------------------------------------------- state for the caller
+
+  public boolean autoCommit() {
+    return autoCommit;
+  }
+
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /** The isolation level set through JDBC, or -1. */
+  public int isolation() {
+    return isolation;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  /** Node of the open transaction, or -1. */
+  public int transactionNode() {
+    return txNode;
+  }
+
+  /** True while a transaction is open (begun by JDBC or SQL). */
+  public boolean inTransaction() {
+    return txNode >= 0;
+  }
+
+  /** True when session SQL run now is undone if the open transaction rolls back. */
+  public boolean sessionSqlIsProvisional() {
+    return txNode >= 0 && dialect.sessionSqlIsTransactional();
+  }
+
+  /** Node where state that cannot be replayed lives, or -1. */
+  public int pinnedNode() {
+    return pinnedNode;
+  }
+
+  public boolean isPinned() {
+    return pinnedNode >= 0;
+  }
+
+  /** Node of the last statement that succeeded, or -1. */
+  public int lastNode() {
+    return lastNode;
+  }
+
+  /** Where the position of {@link #EFFECT_CAPTURE} is to be read. */
+  public int captureNode() {
+    return captureNode;
+  }
+
+  /** The capture runs while a transaction is open on its node: it must not end it. */
+  public boolean captureInTransaction() {
+    return captureInTransaction;
+  }
+
+  public SessionPositions positions() {
+    return positions;
+  }
+
+  /** True once the session was unwrapped to a vendor object (its writes are not seen here). */
+  public boolean hasVendorWrites() {
+    return vendorWrites;
+  }
+
+  private static final Classification WRITE =
+      new Classification(StatementKind.WRITE, Hint.NONE, "write: no SQL (batch, call)");
+
+  private static final Classification CONNECTION_CALL =
+      new Classification(StatementKind.READ, Hint.NONE, "connection-level call");
+
+  @Override
+  public String toString() {
+    return "Router[autoCommit="
+        + autoCommit
+        + ", readOnly="
+        + readOnly
+        + ", tx="
+        + txNode
+        + (txBySql ? " (SQL)" : "")
+        + ", pinned="
+        + pinnedNode
+        + "]";
+  }
+}

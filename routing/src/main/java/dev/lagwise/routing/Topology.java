@@ -1,0 +1,20 @@
+package dev.lagwise.routing;
+
+/**
+ * The per-cluster monitor as routing sees it: the current {@link ClusterView} and the requests a
+ * router makes of the monitor. Implemented by the lag monitor; a table of views in tests.
+ */
+public interface Topology {
+
+  /** The current view: one volatile read, no allocation. */
+  ClusterView view();
+
+  /** A read needs a primary sample sent from now on; {@code thenChase}: chase replicas to it. */
+  void requestPrimaryProbe(boolean thenChase);
+
+  /** Probe replicas that are behind {@code position} often until they reach it. */
+  void chase(long position);
+
+  /** Waits until a view other than {@code seen} is published, or the time passes. */
+  void awaitNewView(ClusterView seen, long timeoutNanos) throws InterruptedException;
+}
