@@ -215,8 +215,14 @@ class HikariPoolTest {
           assertThat(rs.getInt(1)).as("backend %s of PGConnection on the primary", pid).isOne();
         }
       }
-      // Unwrapping did not disturb routing.
-      assertReadOnReplica(c, replicaPorts());
+      // What is done through the vendor object is invisible to routing: the logical connection
+      // is pinned to the primary from now on, so its reads see what the vendor object wrote.
+      assertThat(lagwise.isPinnedToPrimary()).isTrue();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        assertThat(rs.getBoolean(1)).as("a read after unwrap runs on the primary").isFalse();
+      }
     }
   }
 
