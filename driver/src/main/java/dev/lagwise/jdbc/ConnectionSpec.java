@@ -114,17 +114,19 @@ final class ConnectionSpec {
         String raw = eq < 0 ? "" : part.substring(eq + 1);
         if (key.startsWith(LagwiseProperty.PREFIX)) {
           lagwise.put(key, decode(raw));
-        } else if ((userFromUserInfo && key.equals("user"))
-            || (passwordFromUserInfo && key.equals("password"))) {
-          // User-info wins; the vendor would let this parameter win over our Properties.
-        } else {
-          if (key.equals("user")) {
-            urlUser = decode(raw);
-          } else if (key.equals("password")) {
-            urlPassword = decodeOrRaw(raw);
-          }
-          vendorQuery.append(vendorQuery.length() == 0 ? "" : "&").append(part);
+          continue;
         }
+        if ((userFromUserInfo && key.equals("user"))
+            || (passwordFromUserInfo && key.equals("password"))) {
+          // User-info wins, so the parameter is dropped: the vendor would let it win over ours.
+          continue;
+        }
+        if (key.equals("user")) {
+          urlUser = decode(raw);
+        } else if (key.equals("password")) {
+          urlPassword = decodeOrRaw(raw);
+        }
+        vendorQuery.append(vendorQuery.length() == 0 ? "" : "&").append(part);
       }
     }
     Properties vendor = new Properties();
