@@ -159,9 +159,7 @@ final class Cluster {
         b.append(lag < 0 ? " lag unknown" : " lag " + lag / 1_000_000 + "ms");
       }
       if (s.error(i) != null) {
-        b.append(" (")
-            .append(Masking.scrub(s.error(i), spec.vendorProperties.getProperty("password")))
-            .append(')');
+        b.append(" (").append(Masking.scrub(s.error(i), spec.password())).append(')');
       }
     }
     return b.toString();

@@ -44,7 +44,7 @@ final class ClusterStats implements ClusterStatsMXBean {
             new ObjectName(name + ",user=" + ObjectName.quote(cluster.spec.user()));
         server.registerMBean(new ClusterStats(cluster), withUser);
       }
-    } catch (JMException | SecurityException | java.sql.SQLException e) {
+    } catch (JMException | SecurityException e) {
       // Already registered (a second cluster with the same name), or JMX is not allowed here.
     }
   }

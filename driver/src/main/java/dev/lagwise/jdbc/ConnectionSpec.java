@@ -12,13 +12,21 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A parsed {@code jdbc:lagwise:<vendor>://host[:port],.../database?params} URL plus the caller's
- * {@link Properties}, split into Lagwise's settings and what goes to the vendor driver.
+ * A parsed {@code jdbc:lagwise:<vendor>://[user[:password]@]host[:port],.../database?params} URL
+ * plus the caller's {@link Properties}, split into Lagwise's settings and what goes to the vendor
+ * driver.
  *
- * <p>Precedence, as in PgJDBC: a parameter in the URL wins over the same key in {@code Properties}.
- * Keys starting with {@code lagwise.} are Lagwise's and never reach the vendor driver; every other
- * URL parameter is passed on byte for byte (not decoded and re-encoded), every other property is
- * copied into a new {@code Properties}. The caller's object is never modified.
+ * <p>Precedence: user-info wins over a URL parameter (as in MySQL Connector/J), and a parameter in
+ * the URL wins over the same key in {@code Properties} (as in PgJDBC). Keys starting with {@code
+ * lagwise.} are Lagwise's and never reach the vendor driver; every other URL parameter is passed on
+ * byte for byte (not decoded and re-encoded), every other property is copied into a new {@code
+ * Properties}. The caller's object is never modified.
+ *
+ * <p>User-info is for the whole cluster (every host, the monitor included, uses one user and
+ * password), so it is written once before the first host; a later host may only repeat it. It
+ * reaches the vendor as the {@code user} and {@code password} properties, never in a vendor URL, so
+ * neither it nor anything derived from the hosts (thread names, the MBean name, statistics,
+ * messages) can show the password.
  */
 final class ConnectionSpec {
 
@@ -36,19 +44,29 @@ final class ConnectionSpec {
   final Properties vendorProperties;
   final Settings settings;
 
+  /** The user the vendor will log in as (user-info, URL parameter, property); may be empty. */
+  private final String user;
+
+  /** The password the vendor will be given, wherever it came from; null when none. */
+  private final String password;
+
   private ConnectionSpec(
       Dialect dialect,
       List<HostSpec> hosts,
       String rawDatabase,
       String vendorQuery,
       Properties vendorProperties,
-      Settings settings) {
+      Settings settings,
+      String user,
+      String password) {
     this.dialect = dialect;
     this.hosts = hosts;
     this.rawDatabase = rawDatabase;
     this.vendorQuery = vendorQuery;
     this.vendorProperties = vendorProperties;
     this.settings = settings;
+    this.user = user;
+    this.password = password;
   }
 
   static boolean accepts(String url) {
@@ -76,10 +94,16 @@ final class ConnectionSpec {
     int slash = beforeQuery.indexOf('/');
     String authority = slash < 0 ? beforeQuery : beforeQuery.substring(0, slash);
     String database = slash < 0 ? "" : beforeQuery.substring(slash + 1);
-    List<HostSpec> hosts = parseHosts(url, authority, dialect.defaultPort);
+    String[] hostParts = authority.split(",", -1);
+    UserInfo userInfo = stripUserInfo(url, hostParts);
+    List<HostSpec> hosts = parseHosts(url, hostParts, dialect.defaultPort);
+    boolean userFromUserInfo = userInfo != null;
+    boolean passwordFromUserInfo = userInfo != null && userInfo.password() != null;
 
     Map<String, String> lagwise = new HashMap<>();
     StringBuilder vendorQuery = new StringBuilder();
+    String urlUser = null;
+    String urlPassword = null;
     if (query >= 0) {
       for (String part : rest.substring(query + 1).split("&", -1)) {
         if (part.isEmpty()) {
@@ -87,11 +111,22 @@ final class ConnectionSpec {
         }
         int eq = part.indexOf('=');
         String key = decode(eq < 0 ? part : part.substring(0, eq));
+        String raw = eq < 0 ? "" : part.substring(eq + 1);
         if (key.startsWith(LagwiseProperty.PREFIX)) {
-          lagwise.put(key, eq < 0 ? "" : decode(part.substring(eq + 1)));
-        } else {
-          vendorQuery.append(vendorQuery.length() == 0 ? "" : "&").append(part);
+          lagwise.put(key, decode(raw));
+          continue;
         }
+        if ((userFromUserInfo && key.equals("user"))
+            || (passwordFromUserInfo && key.equals("password"))) {
+          // User-info wins, so the parameter is dropped: the vendor would let it win over ours.
+          continue;
+        }
+        if (key.equals("user")) {
+          urlUser = decode(raw);
+        } else if (key.equals("password")) {
+          urlPassword = decodeOrRaw(raw);
+        }
+        vendorQuery.append(vendorQuery.length() == 0 ? "" : "&").append(part);
       }
     }
     Properties vendor = new Properties();
@@ -105,19 +140,67 @@ final class ConnectionSpec {
         }
       }
     }
+    if (userFromUserInfo) {
+      vendor.setProperty("user", userInfo.user());
+    }
+    if (passwordFromUserInfo) {
+      vendor.setProperty("password", userInfo.password());
+    }
     return new ConnectionSpec(
-        dialect, hosts, database, vendorQuery.toString(), vendor, Settings.parse(lagwise));
+        dialect,
+        hosts,
+        database,
+        vendorQuery.toString(),
+        vendor,
+        Settings.parse(lagwise),
+        urlUser != null ? urlUser : vendor.getProperty("user", ""),
+        urlPassword != null ? urlPassword : vendor.getProperty("password"));
   }
 
-  private static List<HostSpec> parseHosts(String url, String authority, int defaultPort)
+  /**
+   * Takes the {@code user[:password]@} off each host in {@code parts} (in place) and returns it, or
+   * null when there is none. The last {@code '@'} of a host separates it, so a password may contain
+   * an unencoded {@code '@'} or {@code ':'}. Messages here never quote the user-info.
+   */
+  private static UserInfo stripUserInfo(String url, String[] parts) throws SQLException {
+    UserInfo first = null;
+    for (int i = 0; i < parts.length; i++) {
+      int at = parts[i].lastIndexOf('@');
+      if (at < 0) {
+        continue;
+      }
+      UserInfo u = UserInfo.decode(parts[i].substring(0, at));
+      parts[i] = parts[i].substring(at + 1);
+      if (u == null) {
+        throw malformed(
+            url, "invalid percent-encoding in the user-info (write a literal '%' as %25)");
+      }
+      if (u.user().isEmpty()) {
+        throw malformed(url, "user-info without a user name: write user:password@host");
+      }
+      if (i == 0) {
+        first = u;
+      } else if (!u.equals(first)) {
+        throw malformed(
+            url,
+            "user-info in front of host "
+                + (i + 1)
+                + " differs from the first host's: every host is reached with the same user and"
+                + " password, so write them once, before the first host");
+      }
+    }
+    return first;
+  }
+
+  private static List<HostSpec> parseHosts(String url, String[] parts, int defaultPort)
       throws SQLException {
-    if (authority.isEmpty()) {
+    if (parts.length == 1 && parts[0].isEmpty()) {
       throw malformed(url, "no hosts: write at least one host, e.g. //db1:5432,db2:5432/shop");
     }
     List<HostSpec> hosts = new ArrayList<>();
-    for (String part : authority.split(",", -1)) {
+    for (String part : parts) {
       if (part.isEmpty()) {
-        throw malformed(url, "empty host in the host list '" + authority + "'");
+        throw malformed(url, "empty host in the host list '" + String.join(",", parts) + "'");
       }
       String host = part;
       String port = null;
@@ -167,6 +250,15 @@ final class ConnectionSpec {
     }
   }
 
+  /** For a password, whose value must not be quoted: the vendor will judge an invalid escape. */
+  private static String decodeOrRaw(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
   private static SQLException malformed(String url, String problem) {
     return new SQLException(
         "Malformed Lagwise URL " + Masking.maskUrl(url) + ": " + problem, Errors.CONNECTION_FAILED);
@@ -190,21 +282,21 @@ final class ConnectionSpec {
     return query.isEmpty() ? base : base + "?" + query;
   }
 
-  /** The user name from the properties or the URL, for the cluster key; may be empty. */
-  String user() throws SQLException {
-    String user = vendorProperties.getProperty("user");
-    if (user == null) {
-      for (String part : vendorQuery.split("&")) {
-        if (part.startsWith("user=")) {
-          user = decode(part.substring(5));
-        }
-      }
-    }
-    return user == null ? "" : user;
+  /** The user name the vendor logs in with, for the cluster key; may be empty. */
+  String user() {
+    return user;
+  }
+
+  /**
+   * The password the vendor is given, to scrub from vendor messages; null when none. Never put it
+   * in a message.
+   */
+  String password() {
+    return password;
   }
 
   /** Identifies the cluster: same dialect, same set of hosts in any order, same database, user. */
-  String clusterKey() throws SQLException {
+  String clusterKey() {
     List<String> names = new ArrayList<>();
     for (HostSpec h : hosts) {
       names.add(h.toString().toLowerCase(Locale.ROOT));

@@ -23,7 +23,7 @@ record StatsSnapshot(
     }
     ClusterSnapshot s = cluster.snapshot();
     long now = System.nanoTime();
-    String password = cluster.spec.vendorProperties.getProperty("password");
+    String password = cluster.spec.password();
     List<NodeStats> nodes = new ArrayList<>(s.size());
     for (int i = 0; i < s.size(); i++) {
       NodeStatus status = s.status(i);
