@@ -27,7 +27,10 @@ import java.util.Random;
  *   <li>{@code lagwise.diff.collect=true}: do not stop at the first divergence; shrink every one
  *       whose operations do not already contain a known minimal sequence (at most {@code
  *       lagwise.diff.maxShrinks}, default 40) and report them all at the end, also in {@code
- *       target/diff-divergences-<engine>-<mode>.txt}.
+ *       target/diff-divergences-<engine>-<mode>.txt}. With {@code lagwise.diff.skipKnown=false}
+ *       every diverging sequence is shrunk (up to the budget) and only identical minimal sequences
+ *       are merged: slower, finds divergences hidden behind a frequent one.
+ *   <li>{@code lagwise.diff.exclude=KIND,KIND}: leave those operation kinds out of the sequences.
  * </ul>
  */
 final class Exploration {
@@ -39,6 +42,7 @@ final class Exploration {
     long seed = Long.getLong("lagwise.diff.seed", new Random().nextLong());
     boolean collect = Boolean.getBoolean("lagwise.diff.collect");
     int maxShrinks = Integer.getInteger("lagwise.diff.maxShrinks", 40);
+    boolean skipKnown = !"false".equals(System.getProperty("lagwise.diff.skipKnown"));
     List<List<Op>> known = new ArrayList<>();
     List<String> reports = new ArrayList<>();
     String unshrunk = null;
@@ -53,7 +57,7 @@ final class Exploration {
           continue;
         }
         diverging++;
-        if (known.stream().anyMatch(k -> containsInOrder(ops, k))) {
+        if (skipKnown && known.stream().anyMatch(k -> containsInOrder(ops, k))) {
           continue;
         }
         if (shrinks >= maxShrinks) {
@@ -74,6 +78,9 @@ final class Exploration {
                     ops.size(),
                     minimal.size())
                 + differ.describe(shrunk.diverges() ? shrunk : first);
+        if (known.contains(minimal)) {
+          continue;
+        }
         known.add(minimal);
         reports.add(report);
         if (!collect) {
