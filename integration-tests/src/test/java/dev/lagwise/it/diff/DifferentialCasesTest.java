@@ -5,6 +5,7 @@ import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_ON;
 import static dev.lagwise.it.diff.Kind.COMMIT;
 import static dev.lagwise.it.diff.Kind.COUNT;
 import static dev.lagwise.it.diff.Kind.DIV_ZERO;
+import static dev.lagwise.it.diff.Kind.GET_SCHEMA;
 import static dev.lagwise.it.diff.Kind.INSERT;
 import static dev.lagwise.it.diff.Kind.INSERT_DUPLICATE;
 import static dev.lagwise.it.diff.Kind.ISOLATION;
@@ -24,6 +25,7 @@ import static dev.lagwise.it.diff.Kind.RS_UPDATE_ROW;
 import static dev.lagwise.it.diff.Kind.SELECT_BY_ID;
 import static dev.lagwise.it.diff.Kind.SET_SAVEPOINT;
 import static dev.lagwise.it.diff.Kind.SET_SESSION;
+import static dev.lagwise.it.diff.Kind.SHOW;
 import static dev.lagwise.it.diff.Kind.SQL_BEGIN;
 import static dev.lagwise.it.diff.Kind.SQL_COMMIT_AND_CHAIN;
 import static dev.lagwise.it.diff.Kind.SQL_SET_AUTOCOMMIT;
@@ -105,6 +107,13 @@ class DifferentialCasesTest {
             op(PS_INSERT, 0),
             op(ROLLBACK),
             op(COUNT)),
+        when(
+            "commit() ends a transaction whose batch failed",
+            Mode.PAUSED,
+            op(AUTOCOMMIT_OFF),
+            op(PS_BATCH, 1),
+            op(COMMIT),
+            op(COUNT)),
         // Vendor: ok. Lagwise: "Cannot rollback when autoCommit is enabled" (25P01) although
         // getAutoCommit() is false: setAutoCommit(false) inside an SQL-begun transaction.
         when(
@@ -129,6 +138,14 @@ class DifferentialCasesTest {
             op(READ_ONLY_ON),
             op(INSERT, 0),
             op(SQL_START_TRANSACTION)),
+        // Vendor: 25P02. Lagwise: rows, from a connection outside the transaction.
+        when(
+            "SHOW inside an aborted transaction fails",
+            Mode.PAUSED,
+            op(AUTOCOMMIT_OFF),
+            op(READ_ONLY_ON),
+            op(INSERT, 0),
+            op(SHOW, 0)),
         // Vendor: 25001 "Cannot change transaction isolation level / read-only property in the
         // middle of a transaction". Lagwise: ok (it does not see the transaction).
         when(
@@ -168,6 +185,13 @@ class DifferentialCasesTest {
             Mode.STREAMING,
             op(AUTOCOMMIT_OFF),
             op(INSERT_DUPLICATE),
+            op(READ_ONLY_ON)),
+        // PgJDBC's getSchema() runs a query, which begins the JDBC transaction.
+        when(
+            "setReadOnly after getSchema() began the transaction",
+            Mode.STREAMING,
+            op(AUTOCOMMIT_OFF),
+            op(GET_SCHEMA),
             op(READ_ONLY_ON)),
         // The reverse: vendor ok (the COMMIT in the string ended the transaction). Lagwise:
         // 25001, it still believes a transaction is open.
