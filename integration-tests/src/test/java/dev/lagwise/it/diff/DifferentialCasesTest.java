@@ -4,6 +4,8 @@ import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_OFF;
 import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_ON;
 import static dev.lagwise.it.diff.Kind.COMMIT;
 import static dev.lagwise.it.diff.Kind.COUNT;
+import static dev.lagwise.it.diff.Kind.CREATE_AUX;
+import static dev.lagwise.it.diff.Kind.DELETE;
 import static dev.lagwise.it.diff.Kind.DIV_ZERO;
 import static dev.lagwise.it.diff.Kind.GET_SCHEMA;
 import static dev.lagwise.it.diff.Kind.INSERT;
@@ -18,6 +20,7 @@ import static dev.lagwise.it.diff.Kind.PS_SELECT_BY_ID;
 import static dev.lagwise.it.diff.Kind.PS_UPDATE;
 import static dev.lagwise.it.diff.Kind.READ_ONLY_OFF;
 import static dev.lagwise.it.diff.Kind.READ_ONLY_ON;
+import static dev.lagwise.it.diff.Kind.REOPEN;
 import static dev.lagwise.it.diff.Kind.ROLLBACK;
 import static dev.lagwise.it.diff.Kind.RS_DELETE_ROW;
 import static dev.lagwise.it.diff.Kind.RS_INSERT_ROW;
@@ -285,6 +288,34 @@ class DifferentialCasesTest {
             Mode.STREAMING,
             op(SQL_START_TRANSACTION_READ_ONLY),
             op(PS_COUNT)),
+        // Read-your-writes: MariaDB commits a transaction implicitly at BEGIN and at DDL; Lagwise
+        // takes the close for a rollback, takes no token, and the next read (after reopening)
+        // goes to a replica that has not replayed the DELETE: 3 rows instead of 2.
+        when(
+            "stale read after BEGIN committed the transaction implicitly",
+            Mode.PAUSED,
+            op(AUTOCOMMIT_OFF),
+            op(DELETE, 0),
+            op(SQL_BEGIN),
+            op(REOPEN),
+            op(COUNT)),
+        when(
+            "stale read after DDL committed the transaction implicitly",
+            Mode.PAUSED,
+            op(AUTOCOMMIT_OFF),
+            op(DELETE, 0),
+            op(CREATE_AUX),
+            op(REOPEN),
+            op(COUNT)),
+        // Vendor: the server's READ ONLY transaction survives the autocommit toggles and refuses
+        // the INSERT (25006). Lagwise: the INSERT commits on the primary.
+        when(
+            "START TRANSACTION READ ONLY survives setAutoCommit(false) then (true)",
+            Mode.STREAMING,
+            op(SQL_START_TRANSACTION_READ_ONLY),
+            op(AUTOCOMMIT_OFF),
+            op(AUTOCOMMIT_ON),
+            op(PS_INSERT, 1)),
         // Vendor: the row changes. Lagwise: HY000 "--read-only option" (SELECT ran on a replica).
         when("updatable result set: updateRow", Mode.STREAMING, op(RS_UPDATE_ROW, 0)),
         when("updatable result set: insertRow", Mode.STREAMING, op(RS_INSERT_ROW, 1)),
