@@ -126,6 +126,21 @@ final class Cases {
     }
   }
 
+  /** A JDBC call whose result or failure a test compares as text. */
+  @FunctionalInterface
+  interface SqlCall {
+    Object call() throws SQLException;
+  }
+
+  /** The call's result as text, or its failure as "SQLState message". */
+  static String attempt(SqlCall call) {
+    try {
+      return String.valueOf(call.call());
+    } catch (SQLException e) {
+      return e.getSQLState() + " " + e.getMessage();
+    }
+  }
+
   /** The ids of {@code table} rows with {@code run}, read on the primary by the vendor driver. */
   static List<Long> ids(Cluster cluster, String table, String run) throws SQLException {
     try (Connection c = cluster.primary().connect()) {
