@@ -86,8 +86,7 @@ final class Exchange {
     if ((fx & Router.EFFECT_DROP_CONNECTION) != 0) {
       physicals.drop(node);
       cluster.monitor.reportFailure(
-          node,
-          Masking.scrub(e.getMessage(), connection.spec.vendorProperties.getProperty("password")));
+          node, Masking.scrub(e.getMessage(), connection.spec.password()));
     }
     try {
       apply(fx, null, null);

@@ -57,7 +57,7 @@ final class Physicals {
     try {
       c = cluster.vendor.connect(spec.vendorUrl(host), spec.vendorProperties);
     } catch (SQLException e) {
-      String message = Masking.scrub(e.getMessage(), spec.vendorProperties.getProperty("password"));
+      String message = Masking.scrub(e.getMessage(), spec.password());
       cluster.monitor.reportFailure(node, message);
       throw Errors.unavailable(
           "Cannot connect to " + host + ": " + message + "; hosts: " + cluster.describeNodes(), e);
