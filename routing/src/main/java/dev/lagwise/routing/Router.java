@@ -409,6 +409,10 @@ public final class Router {
 
   /** A statement that may have written succeeded: capture now in autocommit, else at the end. */
   private int wrote(int node) {
+    if (node != topology.view().primary()) {
+      // A replica accepts no write: what ran there (a pinning statement) has nothing to capture.
+      return 0;
+    }
     if (txNode >= 0) {
       txWrote = true;
       return 0;

@@ -1,0 +1,308 @@
+package dev.lagwise.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link Router}'s transaction state machine, as the table in its class comment: each row is a
+ * sequence of events from a starting state and the node each statement runs on, the effects and the
+ * state that follow. Pure logic: a {@link FakeCluster} (node 0 the primary, 1 and 2 replicas, all
+ * caught up) and a ticker that tests advance by hand.
+ */
+class RouterTest {
+
+  /** A three-node cluster whose view the test sets: node 0 primary, 1 and 2 fresh replicas. */
+  static final class FakeCluster implements Topology, ClusterView {
+    final AtomicLong now = new AtomicLong(1_000_000_000L);
+    long primaryPosition = 100;
+    long[] positions = {100, 100, 100};
+    boolean[] replicaUp = {false, true, true};
+    int primary = 0;
+    int probes;
+
+    @Override
+    public ClusterView view() {
+      return this;
+    }
+
+    @Override
+    public void requestPrimaryProbe(boolean thenChase) {
+      probes++;
+    }
+
+    @Override
+    public void chase(long position) {}
+
+    @Override
+    public void awaitNewView(ClusterView seen, long timeoutNanos) {
+      now.addAndGet(timeoutNanos);
+    }
+
+    @Override
+    public int size() {
+      return 3;
+    }
+
+    @Override
+    public int primary() {
+      return primary;
+    }
+
+    @Override
+    public boolean isReplica(int node) {
+      return replicaUp[node];
+    }
+
+    @Override
+    public boolean isUsableReplica(int node, long nowNanos, long maxLagNanos) {
+      return replicaUp[node];
+    }
+
+    @Override
+    public long position(int node) {
+      return positions[node];
+    }
+
+    @Override
+    public long positionSentNanos(int node) {
+      return now.get();
+    }
+
+    @Override
+    public long primaryPosition() {
+      return primaryPosition;
+    }
+
+    @Override
+    public long primarySentNanos() {
+      return now.get();
+    }
+  }
+
+  static final SqlClassifier PG = SqlClassifier.forDialect("postgresql");
+  static final SqlClassifier MY = SqlClassifier.forDialect("mariadb");
+
+  static Router router(FakeCluster c, boolean postgres) {
+    SessionPositions positions =
+        new SessionPositions(
+            c,
+            new SharedPositions(3),
+            BoundContext.NONE,
+            c.now::get,
+            SessionPositions.Scope.SESSION,
+            false,
+            0);
+    return new Router(
+        c,
+        new SharedPositions(3),
+        positions,
+        c.now::get,
+        new Router.Dialect(!postgres, postgres, postgres),
+        (node, reason) -> {},
+        () -> "hosts",
+        false,
+        2_000_000_000L,
+        0);
+  }
+
+  /**
+   * Runs {@code events} (separated by {@code ;}) and describes each: a statement as {@code node} (P
+   * primary, R replica) followed by effects, a JDBC call by its effects; the final state last.
+   * Statements: SQL text; {@code !SQL} fails with a plain error; JDBC calls: {@code ac=on|off},
+   * {@code ro=on|off}, {@code commit()}, {@code rollback()}, {@code savepoint()}.
+   */
+  static String run(boolean postgres, String events) throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, postgres);
+    SqlClassifier classifier = postgres ? PG : MY;
+    List<String> out = new ArrayList<>();
+    for (String raw : events.split(";")) {
+      String e = raw.strip();
+      if (e.equals("ac=on") || e.equals("ac=off")) {
+        int node = r.autoCommitNode(e.equals("ac=on"));
+        out.add(
+            (node >= 0 ? "commit@" + where(c, node) : "-")
+                + fx(r.setAutoCommit(e.equals("ac=on"))));
+      } else if (e.equals("ro=on") || e.equals("ro=off")) {
+        try {
+          r.setReadOnly(e.equals("ro=on"));
+          out.add("-");
+        } catch (SQLException ex) {
+          out.add(ex.getSQLState());
+        }
+      } else if (e.equals("commit()") || e.equals("rollback()")) {
+        boolean commit = e.equals("commit()");
+        try {
+          int node = r.endNode(commit);
+          out.add((node >= 0 ? where(c, node) : "-") + fx(r.ended(commit)));
+        } catch (SQLException ex) {
+          out.add(ex.getSQLState());
+        }
+      } else if (e.equals("savepoint()")) {
+        int node = r.savepointNode();
+        r.sent();
+        out.add(where(c, node));
+      } else {
+        boolean fails = e.startsWith("!");
+        String sql = fails ? e.substring(1) : e;
+        int node = r.route(classifier.classify(sql));
+        int effects = fails ? r.failed("22012", false, true, true) : r.executed();
+        out.add(where(c, node) + fx(effects));
+      }
+    }
+    out.add(state(c, r));
+    return String.join(" | ", out);
+  }
+
+  private static String where(FakeCluster c, int node) {
+    return node == c.primary ? "P" : "R";
+  }
+
+  private static String fx(int effects) {
+    StringBuilder b = new StringBuilder();
+    if ((effects & Router.EFFECT_COMMITTED) != 0) {
+      b.append(" committed");
+    }
+    if ((effects & Router.EFFECT_ROLLED_BACK) != 0) {
+      b.append(" rolledback");
+    }
+    if ((effects & Router.EFFECT_CAPTURE) != 0) {
+      b.append(" capture");
+    }
+    if ((effects & Router.EFFECT_RECORD_SESSION_SQL) != 0) {
+      b.append(" record");
+    }
+    return b.toString();
+  }
+
+  private static String state(FakeCluster c, Router r) {
+    String tx = r.inTransaction() ? "(" + where(c, r.transactionNode()) + ")" : "";
+    String s;
+    if (r.autoCommit()) {
+      s = r.inTransaction() ? "SQL_TX" + tx : "AUTO";
+    } else {
+      s = r.inTransaction() ? "TX" + tx : "IDLE";
+    }
+    return r.isPinned() ? s + " pinned" : s;
+  }
+
+  @ParameterizedTest(name = "PostgreSQL: {0}")
+  @CsvSource(
+      delimiterString = "=>",
+      textBlock =
+          """
+          # events                                                    => outcomes, one per event, then the state
+          SELECT 1 => R | AUTO
+          INSERT INTO t VALUES (1) => P capture | AUTO
+          BEGIN; SELECT 1; COMMIT => P | P | P committed | AUTO
+          BEGIN; INSERT INTO t VALUES (1); COMMIT => P | P | P committed capture | AUTO
+          BEGIN; INSERT INTO t VALUES (1); ROLLBACK => P | P | P rolledback | AUTO
+          BEGIN; INSERT INTO t VALUES (1); END => P | P | P committed capture | AUTO
+          START TRANSACTION READ ONLY; SELECT 1; COMMIT => R | R | R committed | AUTO
+          BEGIN; INSERT INTO t VALUES (1); COMMIT AND CHAIN => P | P | P committed capture | SQL_TX(P)
+          BEGIN; INSERT INTO t VALUES (1); ac=off; commit() => P | P | - | P committed capture | IDLE
+          commit() => 25P01 | AUTO
+          rollback() => 25P01 | AUTO
+          ac=off => - | IDLE
+          ac=off; commit(); rollback() => - | - | - | IDLE
+          ac=off; SELECT 1 => - | P | TX(P)
+          ac=off; ro=on; SELECT 1; INSERT INTO t VALUES (1) => - | - | R | R | TX(R)
+          ac=off; INSERT INTO t VALUES (1); commit() => - | P | P committed capture | IDLE
+          ac=off; INSERT INTO t VALUES (1); rollback() => - | P | P rolledback | IDLE
+          ac=off; INSERT INTO t VALUES (1); ac=on => - | P | commit@P committed capture | AUTO
+          ac=off; INSERT INTO t VALUES (1); ac=on; ac=off; INSERT INTO t VALUES (2); rollback() => - | P | commit@P committed capture | - | P | P rolledback | IDLE
+          ac=off; !SELECT 1/0; rollback(); SELECT 1 => - | P | P rolledback | P | TX(P)
+          ac=off; !SELECT 1/0; ro=on => - | P | 25001 | TX(P)
+          ac=off; SET search_path TO a; rollback() => - | P record | P rolledback | IDLE
+          ac=off; savepoint(); INSERT INTO t VALUES (1); commit() => - | P | P | P committed capture | IDLE
+          ac=off; SELECT * FROM t FOR UPDATE; rollback() => - | P | P rolledback | IDLE
+          SET search_path TO a => P record | AUTO
+          PREPARE p AS SELECT 1; SELECT 1 => P capture | P | AUTO pinned
+          ac=off; ro=on; PREPARE p AS SELECT 1; commit(); SELECT 1 => - | - | R | R committed | R | IDLE pinned
+          /*lagwise:primary*/ SELECT 1 => P | AUTO
+          """)
+  void postgresql(String events, String expected) throws SQLException {
+    assertThat(run(true, events)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "MariaDB: {0}")
+  @CsvSource(
+      delimiterString = "=>",
+      textBlock =
+          """
+          # events => outcomes, one per event, then the state
+          commit() => - | AUTO
+          BEGIN; INSERT INTO t VALUES (1); COMMIT => P | P | P committed capture | AUTO
+          ac=off; INSERT INTO t VALUES (1); CREATE TABLE u (a int); commit() => - | P | P capture | P committed capture | IDLE
+          BEGIN; INSERT INTO t VALUES (1); BEGIN => P | P | P committed capture | SQL_TX(P)
+          ac=off; SET @@session.sql_mode = ''; rollback() => - | P record | P rolledback | IDLE
+          """)
+  void mariadb(String events, String expected) throws SQLException {
+    assertThat(run(false, events)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "{0} in mid-transaction -> 25001")
+  @CsvSource({"readOnly", "isolation"})
+  void transactionCharacteristicsCannotChangeInMidTransaction(String what) throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, true);
+    r.setAutoCommit(false);
+    r.route(PG.classify("SELECT 1"));
+    r.executed();
+    assertThatThrownBy(
+            () -> {
+              if (what.toLowerCase(Locale.ROOT).equals("readonly")) {
+                r.setReadOnly(true);
+              } else {
+                r.setIsolation(8);
+              }
+            })
+        .isInstanceOf(SQLException.class)
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("25001");
+  }
+
+  @ParameterizedTest(name = "autocommit read failing on a replica with {0} -> retried: {1}")
+  @CsvSource({
+    "0A000, true",
+    "40001, true",
+    "57P01, true",
+    "25006, true",
+    "22012, false",
+    "42P01, false",
+  })
+  void replicaOnlyErrorsAreRetriedOnThePrimary(String sqlState, boolean retried)
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, true);
+    int first = r.route(PG.classify("SELECT * FROM unlogged_t"));
+    assertThat(first).isNotEqualTo(c.primary);
+    int fx = r.failed(sqlState, false, true, true);
+    assertThat((fx & Router.EFFECT_RETRY) != 0).isEqualTo(retried);
+    if (retried && !sqlState.equals("25006")) {
+      assertThat(r.route(PG.classify("SELECT * FROM unlogged_t"))).isEqualTo(c.primary);
+    }
+    assertThat(r.failed(sqlState, false, true, false) & Router.EFFECT_RETRY)
+        .as("never a second retry")
+        .isZero();
+  }
+
+  @ParameterizedTest(name = "a statement with a consumed stream is not retried ({0})")
+  @CsvSource({"08006", "0A000"})
+  void aConsumedStreamIsNeverSentAgain(String sqlState) throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, true);
+    int node = r.route(PG.classify("SELECT 1 WHERE ? IS NOT NULL"));
+    assertThat(node).as("a read, on a replica").isNotEqualTo(c.primary);
+    assertThat(r.failed(sqlState, sqlState.startsWith("08"), false, true) & Router.EFFECT_RETRY)
+        .isZero();
+  }
+}
