@@ -25,6 +25,7 @@ import static dev.lagwise.it.diff.Kind.ROLLBACK;
 import static dev.lagwise.it.diff.Kind.RS_DELETE_ROW;
 import static dev.lagwise.it.diff.Kind.RS_INSERT_ROW;
 import static dev.lagwise.it.diff.Kind.RS_UPDATE_ROW;
+import static dev.lagwise.it.diff.Kind.SELECT_ALL;
 import static dev.lagwise.it.diff.Kind.SELECT_BY_ID;
 import static dev.lagwise.it.diff.Kind.SET_SAVEPOINT;
 import static dev.lagwise.it.diff.Kind.SET_SESSION;
@@ -86,6 +87,15 @@ class DifferentialCasesTest {
             op(AUTOCOMMIT_OFF),
             op(INSERT, 2),
             op(ROLLBACK)),
+        // Same toggle: close() must roll the open transaction back; Lagwise commits the UPDATE.
+        when(
+            "setAutoCommit(true) then (false): close() must roll back the update",
+            Mode.STREAMING,
+            op(AUTOCOMMIT_OFF),
+            op(SELECT_ALL),
+            op(AUTOCOMMIT_ON),
+            op(AUTOCOMMIT_OFF),
+            op(UPDATE, 0)),
         // 2: after rollback() Lagwise's connection is still in the aborted transaction (25P02).
         when(
             "rollback() ends a transaction whose first statement failed",
