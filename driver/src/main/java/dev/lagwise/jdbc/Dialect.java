@@ -85,6 +85,14 @@ enum Dialect {
     }
   }
 
+  /**
+   * Whether a transaction is open on {@code c}, as the vendor driver tracks it; null when it does
+   * not say. PgJDBC does, from every ReadyForQuery message.
+   */
+  Boolean transactionOpen(java.sql.Connection c) {
+    return this == POSTGRESQL ? PgTransactionState.open(c) : null;
+  }
+
   ConsistencyToken token(long position) {
     return this == POSTGRESQL
         ? ConsistencyToken.postgres(position)

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
@@ -32,6 +33,32 @@ final class Errors {
 
   static SQLTransientConnectionException unavailable(String message, Throwable cause) {
     return new SQLTransientConnectionException(message, CONNECTION_FAILED, cause);
+  }
+
+  /** MySQL/MariaDB ER_OPTION_PREVENTS_STATEMENT: what a read_only replica answers to a write. */
+  private static final int MYSQL_OPTION_PREVENTS_STATEMENT = 1290;
+
+  /**
+   * A replica's refusal of a write, in the SQLState the primary would give inside a read-only
+   * transaction (25006): MariaDB and MySQL replicas answer HY000 "running with the --read-only
+   * option" instead, which neither the application nor the retry on the primary would recognise.
+   */
+  static SQLException onReplica(SQLException e) {
+    if (e.getErrorCode() != MYSQL_OPTION_PREVENTS_STATEMENT
+        || READ_ONLY_TRANSACTION.equals(e.getSQLState())) {
+      return e;
+    }
+    SQLException r =
+        e instanceof BatchUpdateException
+            ? new BatchUpdateException(
+                e.getMessage(),
+                READ_ONLY_TRANSACTION,
+                e.getErrorCode(),
+                ((BatchUpdateException) e).getLargeUpdateCounts(),
+                e)
+            : new SQLException(e.getMessage(), READ_ONLY_TRANSACTION, e.getErrorCode(), e);
+    r.setNextException(e.getNextException());
+    return r;
   }
 
   /** True for SQLState class 08 (connection exception) and for I/O-looking failures without one. */

@@ -65,7 +65,8 @@ final class Exchange {
         long result = target.perform(s, op);
         apply(router.executed(), pc, sql);
         return result;
-      } catch (SQLException e) {
+      } catch (SQLException thrown) {
+        SQLException e = node == cluster.snapshot().primary() ? thrown : Errors.onReplica(thrown);
         int fx =
             router.failed(
                 e.getSQLState(), Errors.isConnectionError(e), target.resendable(), attempt == 0);
@@ -119,6 +120,17 @@ final class Exchange {
     }
     if ((fx & Router.EFFECT_CAPTURE) != 0) {
       capture();
+    }
+    if ((fx & Router.EFFECT_SYNC_AUTOCOMMIT) != 0) {
+      boolean on = pc.connection.getAutoCommit();
+      pc.autoCommitSetBySql(on);
+      apply(router.autoCommitSetBySql(on), pc, sql);
+    }
+    if ((fx & Router.EFFECT_SYNC_TRANSACTION) != 0) {
+      Boolean open = connection.spec.dialect.transactionOpen(pc.connection);
+      if (open != null) {
+        apply(router.transactionStateSeen(pc.node, open), pc, sql);
+      }
     }
   }
 

@@ -105,6 +105,11 @@ final class PhysicalConnection {
     }
   }
 
+  /** SQL run on this connection set the vendor's autocommit: the cached flag follows. */
+  void autoCommitSetBySql(boolean on) {
+    autoCommit = on;
+  }
+
   boolean autoCommit() {
     return autoCommit;
   }

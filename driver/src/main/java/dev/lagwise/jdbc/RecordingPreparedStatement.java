@@ -54,6 +54,48 @@ abstract class RecordingPreparedStatement extends LogicalStatement
     return false;
   }
 
+  /**
+   * Reads every stream and reader parameter into memory once (up to its declared length), so that
+   * the statement can be sent again: a retry must not send a consumed stream.
+   */
+  final void bufferStreams() throws java.sql.SQLException {
+    try {
+      for (int i = 1; i <= highest; i++) {
+        long limit = seconds[i] instanceof Number ? ((Number) seconds[i]).longValue() : -1;
+        if (values[i] instanceof java.io.InputStream && !(values[i] instanceof java.io.ByteArrayInputStream)) {
+          java.io.InputStream in = (java.io.InputStream) values[i];
+          byte[] b = limit < 0 ? in.readAllBytes() : in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE));
+          values[i] = new java.io.ByteArrayInputStream(b);
+        } else if (values[i] instanceof java.io.Reader && !(values[i] instanceof java.io.StringReader)) {
+          java.io.Reader in = (java.io.Reader) values[i];
+          StringBuilder b = new StringBuilder();
+          char[] buf = new char[8192];
+          for (int n; (limit < 0 || b.length() < limit) && (n = in.read(buf, 0, limit < 0 ? buf.length : (int) Math.min(buf.length, limit - b.length()))) > 0; ) {
+            b.append(buf, 0, n);
+          }
+          values[i] = new java.io.StringReader(b.toString());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.sql.SQLException("Cannot read a stream parameter: " + e.getMessage(), "HY000", e);
+    }
+  }
+
+  /** Rewinds the buffered stream parameters to their start, before each send. */
+  final void rewindStreams() throws java.sql.SQLException {
+    try {
+      for (int i = 1; i <= highest; i++) {
+        if (values[i] instanceof java.io.ByteArrayInputStream) {
+          ((java.io.ByteArrayInputStream) values[i]).reset();
+        } else if (values[i] instanceof java.io.StringReader) {
+          ((java.io.StringReader) values[i]).reset();
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.sql.SQLException("Cannot rewind a stream parameter: " + e.getMessage(), "HY000", e);
+    }
+  }
+
   /** Sets every recorded parameter on {@code ps}, which belongs to the chosen node. */
   final void applyParameters(java.sql.PreparedStatement ps) throws java.sql.SQLException {
     ps.clearParameters();

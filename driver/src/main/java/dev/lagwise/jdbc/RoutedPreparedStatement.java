@@ -44,6 +44,11 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
   public Statement vendorOn(PhysicalConnection pc) throws SQLException {
     PreparedStatement ps = (PreparedStatement) super.vendorOn(pc);
     if (!runningBatch()) {
+      if (hasStreamParameter()) {
+        // A retry elsewhere must send the whole stream again, not what the first attempt left.
+        bufferStreams();
+        rewindStreams();
+      }
       applyParameters(ps);
     }
     return ps;
@@ -65,12 +70,6 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
       default:
         return super.perform(s, op);
     }
-  }
-
-  /** A stream parameter is consumed by the first attempt: such a statement is not sent again. */
-  @Override
-  public boolean resendable() {
-    return !hasStreamParameter();
   }
 
   @Override

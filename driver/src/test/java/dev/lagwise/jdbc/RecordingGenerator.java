@@ -67,6 +67,56 @@ final class RecordingGenerator {
     b.append(
         "      if (values[i] instanceof java.io.InputStream || values[i] instanceof java.io.Reader) {\n");
     b.append("        return true;\n      }\n    }\n    return false;\n  }\n\n");
+    b.append("  /**\n");
+    b.append(
+        "   * Reads every stream and reader parameter into memory once (up to its declared length), so that\n");
+    b.append("   * the statement can be sent again: a retry must not send a consumed stream.\n");
+    b.append("   */\n");
+    b.append("  final void bufferStreams() throws java.sql.SQLException {\n");
+    b.append("    try {\n");
+    b.append("      for (int i = 1; i <= highest; i++) {\n");
+    b.append(
+        "        long limit = seconds[i] instanceof Number ? ((Number) seconds[i]).longValue() : -1;\n");
+    b.append(
+        "        if (values[i] instanceof java.io.InputStream && !(values[i] instanceof java.io.ByteArrayInputStream)) {\n");
+    b.append("          java.io.InputStream in = (java.io.InputStream) values[i];\n");
+    b.append(
+        "          byte[] b = limit < 0 ? in.readAllBytes() : in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE));\n");
+    b.append("          values[i] = new java.io.ByteArrayInputStream(b);\n");
+    b.append(
+        "        } else if (values[i] instanceof java.io.Reader && !(values[i] instanceof java.io.StringReader)) {\n");
+    b.append("          java.io.Reader in = (java.io.Reader) values[i];\n");
+    b.append("          StringBuilder b = new StringBuilder();\n");
+    b.append("          char[] buf = new char[8192];\n");
+    b.append(
+        "          for (int n; (limit < 0 || b.length() < limit) && (n = in.read(buf, 0, limit < 0 ? buf.length : (int) Math.min(buf.length, limit - b.length()))) > 0; ) {\n");
+    b.append("            b.append(buf, 0, n);\n");
+    b.append("          }\n");
+    b.append("          values[i] = new java.io.StringReader(b.toString());\n");
+    b.append("        }\n");
+    b.append("      }\n");
+    b.append("    } catch (java.io.IOException e) {\n");
+    b.append(
+        "      throw new java.sql.SQLException(\"Cannot read a stream parameter: \" + e.getMessage(), \"HY000\", e);\n");
+    b.append("    }\n");
+    b.append("  }\n");
+    b.append("\n");
+    b.append("  /** Rewinds the buffered stream parameters to their start, before each send. */\n");
+    b.append("  final void rewindStreams() throws java.sql.SQLException {\n");
+    b.append("    try {\n");
+    b.append("      for (int i = 1; i <= highest; i++) {\n");
+    b.append("        if (values[i] instanceof java.io.ByteArrayInputStream) {\n");
+    b.append("          ((java.io.ByteArrayInputStream) values[i]).reset();\n");
+    b.append("        } else if (values[i] instanceof java.io.StringReader) {\n");
+    b.append("          ((java.io.StringReader) values[i]).reset();\n");
+    b.append("        }\n");
+    b.append("      }\n");
+    b.append("    } catch (java.io.IOException e) {\n");
+    b.append(
+        "      throw new java.sql.SQLException(\"Cannot rewind a stream parameter: \" + e.getMessage(), \"HY000\", e);\n");
+    b.append("    }\n");
+    b.append("  }\n");
+    b.append("\n");
     b.append(
         "  /** Sets every recorded parameter on {@code ps}, which belongs to the chosen node. */\n");
     b.append(

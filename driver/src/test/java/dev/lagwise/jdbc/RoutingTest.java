@@ -275,22 +275,21 @@ class RoutingTest {
   }
 
   @Test
-  void aWriteInsideAReadOnlyReplicaTransactionIsRefused() throws SQLException {
+  void aWriteInsideAReadOnlyReplicaTransactionRunsOnItsReplica() throws SQLException {
     try (Connection c = connect("")) {
       c.setReadOnly(true);
       c.setAutoCommit(false);
       run(c, "SELECT 'ro-tx'");
       // A write prepared in the transaction runs where the transaction is, and that server
-      // refuses it (the stub replica does not); a write that can only be bound to the primary
-      // is refused by Lagwise itself.
+      // refuses it (the stub replica does not), as it would on one vendor connection.
       try (PreparedStatement ps = c.prepareStatement("UPDATE t SET a = 2")) {
         ps.executeUpdate();
       }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE t SET a = 3", new String[] {"id"})) {
+        ps.executeUpdate();
+      }
       assertThat(StubDriver.hostsFor("SET a = 2")).singleElement().isNotEqualTo(primary);
-      assertThatThrownBy(() -> c.prepareStatement("UPDATE t SET a = 3", new String[] {"id"}))
-          .isInstanceOf(SQLException.class)
-          .extracting(e -> ((SQLException) e).getSQLState())
-          .isEqualTo("25006");
+      assertThat(StubDriver.hostsFor("SET a = 3")).singleElement().isNotEqualTo(primary);
     }
   }
 

@@ -105,6 +105,7 @@ final class Analyzer {
     } else if (allRead) {
       result(StatementKind.READ, "read: multiple statements");
     } else if (control) {
+      flags |= Classification.MULTI_CONTROL;
       result(
           StatementKind.SESSION_PINNING, "multiple statements with session or transaction control");
     } else {
@@ -244,6 +245,7 @@ final class Analyzer {
               setGlobal = true;
             } else if (k == Keywords.AUTOCOMMIT) {
               find(FOUND_PIN, "SET autocommit changes the transaction mode");
+              flags |= Classification.AUTOCOMMIT;
             }
           }
           continue;

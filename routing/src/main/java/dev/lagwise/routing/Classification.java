@@ -39,6 +39,12 @@ public final class Classification {
    */
   static final int IMPLICIT_COMMIT = 4;
 
+  /** Sets MySQL/MariaDB's autocommit ({@code SET autocommit = ...}). */
+  static final int AUTOCOMMIT = 8;
+
+  /** Several statements, some of them transaction control: the transaction state is unknown. */
+  static final int MULTI_CONTROL = 16;
+
   private final StatementKind kind;
   private final Hint hint;
   private final String reason;
@@ -71,6 +77,16 @@ public final class Classification {
   /** Commits the open transaction and starts a new one ({@code COMMIT AND CHAIN}). */
   public boolean chains() {
     return (flags & CHAIN) != 0;
+  }
+
+  /** Changes autocommit through SQL: the vendor connection's flag is the truth afterwards. */
+  public boolean setsAutocommit() {
+    return (flags & AUTOCOMMIT) != 0;
+  }
+
+  /** Several statements with transaction control: ask the vendor whether one is open after. */
+  public boolean controlsTransactionsInSeveralStatements() {
+    return (flags & MULTI_CONTROL) != 0;
   }
 
   /** May commit an open transaction as a side effect (MySQL/MariaDB DDL and the like). */

@@ -86,6 +86,18 @@ public final class Router {
   /** The replica rejected the SQL as a write: remember it as primary-only. */
   public static final int EFFECT_MARK_PRIMARY_ONLY = 128;
 
+  /**
+   * The statement set autocommit through SQL: read the vendor connection's flag and report it
+   * ({@link #autoCommitSetBySql}).
+   */
+  public static final int EFFECT_SYNC_AUTOCOMMIT = 256;
+
+  /**
+   * Several statements with transaction control ran: ask the vendor connection whether a
+   * transaction is open and report it ({@link #transactionStateSeen}).
+   */
+  public static final int EFFECT_SYNC_TRANSACTION = 512;
+
   /** Counts each statement that succeeded, by node and reason. */
   public interface Counter {
     void count(int node, RouteReason reason);
@@ -202,6 +214,14 @@ public final class Router {
     return node;
   }
 
+  /**
+   * The node whose transaction {@code commit()} / {@code rollback()} must end when none is known: a
+   * session unwrapped to a vendor object with autocommit off may have begun one through it.
+   */
+  private int unseenTransactionNode() {
+    return vendorWrites && !autoCommit ? pinnedNode : -1;
+  }
+
   private int decide(StatementKind kind, Hint hint) throws SQLException {
     if (curRetryOnPrimary) {
       curRetryOnPrimary = false;
@@ -314,7 +334,7 @@ public final class Router {
 
   /** True when a vendor transaction is open on {@code node}. */
   public boolean transactionOpenOn(int node) {
-    return txNode == node && txSent;
+    return txNode == node && txSent || unseenTransactionNode() == node;
   }
 
   /**
@@ -325,19 +345,12 @@ public final class Router {
   }
 
   /**
-   * Where a write would run now, without routing one (a write being prepared, a batch being added).
-   *
-   * @throws SQLException 25006 inside a transaction on a replica
+   * Where a write would run now, without routing one (a statement bound when prepared, a batch
+   * being added): the open transaction's node, else the primary. Inside a read-only transaction on
+   * a replica that is the replica, whose server refuses the write, as one vendor connection would.
    */
   public int writeNode() throws SQLException {
-    if (txNode < 0) {
-      return primary(RouteReason.WRITE);
-    }
-    if (txNode != topology.view().primary()) {
-      throw new SQLException(
-          "Cannot run a write in the read-only transaction open on a replica", "25006");
-    }
-    return txNode;
+    return txNode >= 0 ? txNode : primary(RouteReason.WRITE);
   }
 
   /**
@@ -368,6 +381,10 @@ public final class Router {
       // is captured after it commits, which covers what it read.
       positions.read(s, node, onPrimary);
     }
+    if (c != null && c.setsAutocommit()) {
+      // Tracked from the vendor's flag, not pinned: the session keeps its replicas.
+      return EFFECT_SYNC_AUTOCOMMIT;
+    }
     int fx = 0;
     switch (kind) {
       case BEGIN:
@@ -388,7 +405,8 @@ public final class Router {
         return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture(node, false) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
-        return wrote(node);
+        return wrote(node)
+            | (c.controlsTransactionsInSeveralStatements() ? EFFECT_SYNC_TRANSACTION : 0);
       case SESSION_REPLAYABLE:
         return EFFECT_RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
       case SESSION_RESET:
@@ -516,7 +534,7 @@ public final class Router {
    * open transaction there; -1 when there is none. Call {@link #setAutoCommit} after it.
    */
   public int autoCommitNode(boolean on) {
-    return on && !autoCommit ? txNode : -1;
+    return on && !autoCommit ? (txNode >= 0 ? txNode : unseenTransactionNode()) : -1;
   }
 
   /**
@@ -527,12 +545,40 @@ public final class Router {
       return 0;
     }
     int fx = 0;
-    if (on && txNode >= 0) {
-      fx = endTransaction(true);
+    if (on) {
+      fx = ended(true);
     }
     autoCommit = on;
     version++;
     return fx;
+  }
+
+  /**
+   * SQL ({@code SET autocommit = ...}) left the vendor connection's autocommit {@code on}: as
+   * {@link #setAutoCommit}, except that the vendor has already committed an open transaction.
+   */
+  public int autoCommitSetBySql(boolean on) {
+    return setAutoCommit(on);
+  }
+
+  /**
+   * After several statements with transaction control ran on {@code node}, the vendor says whether
+   * a transaction is open there: the state here follows. A transaction that ended may have
+   * committed or rolled back; it is captured either way (a capture too many costs a round trip).
+   */
+  public int transactionStateSeen(int node, boolean open) {
+    if (open && txNode < 0) {
+      txNode = node;
+      txBySql = autoCommit;
+      txSent = true;
+      txWrote = true;
+      return 0;
+    }
+    if (!open && txNode >= 0) {
+      txWrote = true;
+      return endTransaction(true);
+    }
+    return 0;
   }
 
   /**
@@ -546,7 +592,7 @@ public final class Router {
       throw new SQLException(
           "Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled.", "25P01");
     }
-    return txNode;
+    return txNode >= 0 ? txNode : unseenTransactionNode();
   }
 
   /**
@@ -554,7 +600,11 @@ public final class Router {
    * rollback()}, or a failed commit ended it: the effects to carry out.
    */
   public int ended(boolean committed) {
-    return txNode >= 0 ? endTransaction(committed) : 0;
+    if (txNode >= 0) {
+      return endTransaction(committed);
+    }
+    int node = unseenTransactionNode();
+    return node >= 0 && committed ? capture(node, false) : 0;
   }
 
   private int endTransaction(boolean committed) {
@@ -595,28 +645,31 @@ public final class Router {
     return routeConnectionCall();
   }
 
+  /**
+   * Where the vendor refuses it (PostgreSQL), read-only cannot change inside a transaction, not
+   * even to its current value; elsewhere it applies to the next transaction.
+   */
   public void setReadOnly(boolean on) throws SQLException {
-    if (on == readOnly) {
-      return;
-    }
-    if (txNode >= 0) {
+    if (txNode >= 0 && dialect.strictAutocommitCommit()) {
       throw new SQLException(
           "Cannot change transaction read-only property in the middle of a transaction.", "25001");
     }
-    readOnly = on;
-    version++;
+    if (on != readOnly) {
+      readOnly = on;
+      version++;
+    }
   }
 
+  /** As {@link #setReadOnly}, for the isolation level. */
   public void setIsolation(int level) throws SQLException {
-    if (level == isolation) {
-      return;
-    }
-    if (txNode >= 0) {
+    if (txNode >= 0 && dialect.strictAutocommitCommit()) {
       throw new SQLException(
           "Cannot change transaction isolation level in the middle of a transaction.", "25001");
     }
-    isolation = level;
-    version++;
+    if (level != isolation) {
+      isolation = level;
+      version++;
+    }
   }
 
   // ---------------------------------------------------------------- state for the caller

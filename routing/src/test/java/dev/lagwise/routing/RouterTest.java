@@ -226,7 +226,7 @@ class RouterTest {
           ac=off; SELECT * FROM t FOR UPDATE; rollback() => - | P | P rolledback | IDLE
           SET search_path TO a => P record | AUTO
           PREPARE p AS SELECT 1; SELECT 1 => P capture | P | AUTO pinned
-          ac=off; ro=on; PREPARE p AS SELECT 1; commit(); SELECT 1 => - | - | R | R committed | R | IDLE pinned
+          ac=off; ro=on; PREPARE p AS SELECT 1; commit(); SELECT 1 => - | - | R | R committed | R | TX(R) pinned
           /*lagwise:primary*/ SELECT 1 => P | AUTO
           """)
   void postgresql(String events, String expected) throws SQLException {
