@@ -18,12 +18,12 @@ enum Dialect {
       // Position: bytes of WAL written (primary) or replayed (standby), as a number.
       "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"
           + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint",
-      // After a commit: the insert position, which is at or past the end of the commit record even
-      // when the commit was asynchronous (synchronous_commit=off): the write position
-      // pg_current_wal_lsn() can still be behind it. A standby reaches it by replaying the commit,
-      // except when the record ended exactly at a page boundary (the insert position then counts
-      // the next page's header): reads then use the primary until the next WAL record.
-      "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint",
+      // After a commit: the write position covers a synchronous commit (it was flushed before
+      // COMMIT returned) and does not count WAL that other sessions inserted but no standby has
+      // yet. An asynchronous commit (synchronous_commit=off) can still be in the WAL buffers,
+      // beyond the write position: then the insert position, which is at or past its end.
+      "SELECT pg_wal_lsn_diff(CASE WHEN current_setting('synchronous_commit') = 'off'"
+          + " THEN pg_current_wal_insert_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint",
       "pg"),
   // MySQL's GTID sets are not a single number: its positions are unknown, so its replicas serve
   // no read with a lag bound until GTID sets are supported.
@@ -63,10 +63,10 @@ enum Dialect {
     this.probeQuery = probeQuery;
     this.positionQuery = positionQuery;
     this.tokenEngine = tokenEngine;
-    // PostgreSQL undoes SET on rollback and PgJDBC refuses commit() in autocommit mode; MySQL and
-    // MariaDB do neither.
+    // PostgreSQL undoes SET on rollback; PgJDBC refuses commit() in autocommit mode and enforces
+    // setReadOnly(true) in the server. MySQL and MariaDB and their drivers do none of these.
     boolean pg = "postgresql".equals(scheme);
-    this.routing = new Router.Dialect(replicasServeSerializable, pg, pg);
+    this.routing = new Router.Dialect(replicasServeSerializable, pg, pg, pg);
   }
 
   /** The primary's current log position, read on {@code primary}; -1 when unknown. */
@@ -87,10 +87,18 @@ enum Dialect {
 
   /**
    * Whether a transaction is open on {@code c}, as the vendor driver tracks it; null when it does
-   * not say. PgJDBC does, from every ReadyForQuery message.
+   * not say. PgJDBC does, from every ReadyForQuery message; MariaDB Connector/J from the status
+   * flags of every OK packet.
    */
   Boolean transactionOpen(java.sql.Connection c) {
-    return this == POSTGRESQL ? PgTransactionState.open(c) : null;
+    switch (this) {
+      case POSTGRESQL:
+        return PgTransactionState.open(c);
+      case MARIADB:
+        return MariaDbTransactionState.open(c);
+      default:
+        return null;
+    }
   }
 
   ConsistencyToken token(long position) {

@@ -33,6 +33,11 @@ final class Exchange {
 
     /** A replica's rejection reclassified the SQL. */
     default void reclassified(Classification c) {}
+
+    /** The node the statement was prepared on and must run on, or -1 (routed freely). */
+    default int boundNode() {
+      return -1;
+    }
   }
 
   private final LogicalConnection connection;
@@ -55,8 +60,18 @@ final class Exchange {
    */
   long run(Target target, Classification c, int op, String sql) throws SQLException {
     connection.checkOpen();
+    int implicit = router.implicitCommitFirst(c);
+    if (implicit >= 0) {
+      // MySQL would commit the read-only transaction before this statement: so does Lagwise, on
+      // the replica that holds it, before the statement goes to the primary.
+      PhysicalConnection holder = physicals.existing(implicit);
+      if (holder != null) {
+        holder.connection.commit();
+      }
+      apply(router.ended(true), null, null);
+    }
     for (int attempt = 0; ; attempt++) {
-      int node = c == null ? router.routeWrite() : router.route(c);
+      int node = router.route(c, target.boundNode());
       PhysicalConnection pc = null;
       try {
         pc = physicals.prepare(node, router, state);
@@ -128,9 +143,12 @@ final class Exchange {
     }
     if ((fx & Router.EFFECT_SYNC_TRANSACTION) != 0) {
       Boolean open = connection.spec.dialect.transactionOpen(pc.connection);
-      if (open != null) {
-        apply(router.transactionStateSeen(pc.node, open), pc, sql);
-      }
+      apply(
+          open == null
+              ? router.transactionStateUnknown(pc.node)
+              : router.transactionStateSeen(pc.node, open),
+          pc,
+          sql);
     }
   }
 

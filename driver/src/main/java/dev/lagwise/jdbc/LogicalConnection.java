@@ -173,7 +173,8 @@ final class LogicalConnection implements LagwiseConnection {
 
   @Override
   public Statement createStatement() throws SQLException {
-    return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    checkOpen();
+    return new LogicalStatement(this, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
   }
 
   @Override
@@ -189,7 +190,7 @@ final class LogicalConnection implements LagwiseConnection {
 
   @Override
   public PreparedStatement prepareStatement(String sql) throws SQLException {
-    return prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -1);
+    return prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
   }
 
   @Override
@@ -208,18 +209,23 @@ final class LogicalConnection implements LagwiseConnection {
   public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
       throws SQLException {
     checkOpen();
+    // -2: prepareStatement(sql), replayed as that overload (drivers treat them differently).
+    boolean plain = holdability == -2;
+    holdability = plain ? -1 : holdability;
     Classification c = classify(sql);
     if ((concurrency == ResultSet.CONCUR_UPDATABLE
             || c.kind() == StatementKind.WRITE && c.hint() != Hint.REPLICA)
         && router.writesGoToPrimary()) {
       PhysicalConnection pc = physical(router.writeNode());
       PreparedStatement ps =
-          holdability == -1
-              ? pc.connection.prepareStatement(sql, type, concurrency)
-              : pc.connection.prepareStatement(sql, type, concurrency, holdability);
+          plain
+              ? pc.connection.prepareStatement(sql)
+              : holdability == -1
+                  ? pc.connection.prepareStatement(sql, type, concurrency)
+                  : pc.connection.prepareStatement(sql, type, concurrency, holdability);
       return new PrimaryPreparedStatement(this, pc, sql, ps, concurrency);
     }
-    return new RoutedPreparedStatement(this, sql, type, concurrency, holdability);
+    return new RoutedPreparedStatement(this, sql, type, concurrency, plain ? -2 : holdability);
   }
 
   @Override
@@ -291,16 +297,23 @@ final class LogicalConnection implements LagwiseConnection {
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     int node = router.autoCommitNode(autoCommit);
-    if (node >= 0) {
-      PhysicalConnection pc = transactionConnection(node);
-      try {
-        pc.setAutoCommit(true);
-      } catch (SQLException e) {
-        endedBadly(node, e);
-        throw e;
-      }
+    if (node < 0) {
+      exchange.apply(router.setAutoCommit(autoCommit), null, null);
+      return;
     }
-    exchange.apply(router.setAutoCommit(autoCommit), null, null);
+    PhysicalConnection pc = transactionConnection(node);
+    try {
+      pc.setAutoCommit(true);
+    } catch (SQLException e) {
+      endedBadly(node, e);
+      throw e;
+    }
+    exchange.apply(router.setAutoCommit(true), null, null);
+    // MariaDB keeps a transaction begun by START TRANSACTION open across autocommit changes.
+    Boolean open = spec.dialect.transactionOpen(pc.connection);
+    if (open != null && open) {
+      exchange.apply(router.transactionStateSeen(node, true), pc, null);
+    }
   }
 
   @Override
@@ -341,8 +354,7 @@ final class LogicalConnection implements LagwiseConnection {
 
   /** The open transaction's vendor connection; if it was lost, the transaction is over. */
   private PhysicalConnection transactionConnection(int node) throws SQLException {
-    PhysicalConnection pc = physicals.existing(node);
-    if (pc == null) {
+    if (physicals.existing(node) == null) {
       exchange.apply(router.ended(false), null, null);
       throw new SQLException(
           "The connection to "
@@ -350,7 +362,9 @@ final class LogicalConnection implements LagwiseConnection {
               + " that held the open transaction was lost; the transaction was rolled back",
           Errors.CONNECTION_DOES_NOT_EXIST);
     }
-    return pc;
+    // Synced first: a transaction begun by SQL in autocommit leaves the vendor's flag on, and
+    // PgJDBC refuses commit() and rollback() then.
+    return physical(node);
   }
 
   /** Ending the transaction failed: it is over all the same (the server rolled it back). */
@@ -389,10 +403,12 @@ final class LogicalConnection implements LagwiseConnection {
     return pc.connection;
   }
 
+  /** Where a savepoint is used: the open transaction, else where a new one would begin. */
   private Connection openTransaction() throws SQLException {
     checkOpen();
     if (!router.inTransaction()) {
-      throw new SQLException("No transaction is open: the savepoint is no longer valid", "3B001");
+      // The server answers, as it would on one vendor connection (no such savepoint).
+      return savepointConnection();
     }
     return transactionConnection(router.transactionNode()).connection;
   }

@@ -16,6 +16,8 @@ class LogicalStatement implements Statement, Exchange.Target {
   final LogicalConnection connection;
   final int resultSetType;
   final int resultSetConcurrency;
+
+  /** As given; -1 none given, -2 the no-argument factory was used (replayed as that one). */
   final int resultSetHoldability;
 
   private final Statement[] physical;
@@ -233,6 +235,9 @@ class LogicalStatement implements Statement, Exchange.Target {
   }
 
   Statement createOn(Connection c) throws SQLException {
+    if (resultSetHoldability == -2) {
+      return c.createStatement();
+    }
     return resultSetHoldability == -1
         ? c.createStatement(resultSetType, resultSetConcurrency)
         : c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
@@ -577,7 +582,7 @@ class LogicalStatement implements Statement, Exchange.Target {
   @Override
   public int getResultSetHoldability() throws SQLException {
     checkOpen();
-    return resultSetHoldability == -1 ? connection.getHoldability() : resultSetHoldability;
+    return resultSetHoldability < 0 ? connection.getHoldability() : resultSetHoldability;
   }
 
   @Override

@@ -69,6 +69,11 @@ final class PrimaryTarget implements Exchange.Target {
   }
 
   @Override
+  public int boundNode() {
+    return prepared.node;
+  }
+
+  @Override
   public void running(Statement s) {}
 
   @Override

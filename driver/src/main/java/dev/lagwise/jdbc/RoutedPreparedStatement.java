@@ -30,6 +30,9 @@ final class RoutedPreparedStatement extends RecordingPreparedStatement {
 
   @Override
   Statement createOn(Connection c) throws SQLException {
+    if (resultSetHoldability == -2) {
+      return c.prepareStatement(sql);
+    }
     return resultSetHoldability == -1
         ? c.prepareStatement(sql, resultSetType, resultSetConcurrency)
         : c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);

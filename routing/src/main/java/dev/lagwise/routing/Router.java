@@ -104,10 +104,22 @@ public final class Router {
   }
 
   /** Dialect facts the decisions depend on. */
+  /**
+   * Dialect facts the decisions depend on.
+   *
+   * @param replicasServeSerializable a replica accepts serializable transactions
+   * @param sessionSqlIsTransactional a rollback undoes SET (PostgreSQL)
+   * @param strictAutocommitCommit the vendor refuses commit/rollback/savepoints in autocommit and
+   *     read-only or isolation changes inside a transaction (PgJDBC)
+   * @param readOnlyIsEnforced {@code setReadOnly(true)} makes the server refuse writes (PgJDBC);
+   *     where it is only a hint (MariaDB Connector/J), a transaction that starts with a write goes
+   *     to the primary
+   */
   public record Dialect(
       boolean replicasServeSerializable,
       boolean sessionSqlIsTransactional,
-      boolean strictAutocommitCommit) {}
+      boolean strictAutocommitCommit,
+      boolean readOnlyIsEnforced) {}
 
   private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
 
@@ -178,16 +190,53 @@ public final class Router {
 
   /** The node that must run a statement of classification {@code c} now. */
   public int route(Classification c) throws SQLException {
+    return route(c, -1);
+  }
+
+  /**
+   * As {@link #route(Classification)} ({@code c} null: a statement that can only write) for a
+   * statement bound to {@code bound} when it was prepared (-1: none): outside a transaction it runs
+   * there, and a transaction it starts starts there (in a read-only transaction the server then
+   * refuses a write, as it would on one vendor connection).
+   */
+  public int route(Classification c, int bound) throws SQLException {
+    if (c == null) {
+      c = WRITE;
+    }
     cur = c;
     curReason = null;
-    int node = decide(c.kind(), c.hint());
+    int node =
+        bound >= 0 && txNode < 0
+            ? boundNode(bound, c.kind() == StatementKind.WRITE)
+            : decide(c.kind(), c.hint());
     dispatch(node, c.kind());
     return node;
   }
 
+  private int boundNode(int bound, boolean write) {
+    curReason =
+        !autoCommit ? RouteReason.TRANSACTION : write ? RouteReason.WRITE : RouteReason.PINNED;
+    return bound;
+  }
+
+  /**
+   * MySQL and MariaDB commit the open transaction before DDL and the like: when that transaction is
+   * on a replica (read-only), the statement cannot run there; the caller commits it on the returned
+   * node first ({@link #ended}), then routes the statement. -1: nothing to do.
+   */
+  public int implicitCommitFirst(Classification c) {
+    return c != null
+            && txNode >= 0
+            && c.mayCommitImplicitly()
+            && c.kind() == StatementKind.WRITE
+            && txNode != topology.view().primary()
+        ? txNode
+        : -1;
+  }
+
   /** As {@link #route} for a statement that can only write (batch, call, generated keys). */
   public int routeWrite() throws SQLException {
-    return route(WRITE);
+    return route(WRITE, -1);
   }
 
   /**
@@ -245,7 +294,8 @@ public final class Router {
       return replica >= 0 ? replica : primaryForRead();
     }
     if (startsTx) {
-      return readOnly ? replicaOrPrimary() : primary(RouteReason.TRANSACTION);
+      boolean replicaTx = readOnly && (dialect.readOnlyIsEnforced() || kind != StatementKind.WRITE);
+      return replicaTx ? replicaOrPrimary() : primary(RouteReason.TRANSACTION);
     }
     if (kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY) {
       return replicaOrPrimary();
@@ -391,9 +441,12 @@ public final class Router {
       case BEGIN_READ_ONLY:
         if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
           fx = c.rollsBack() ? endTransaction(false) : endTransaction(true);
-          // The chained transaction continues on the same node.
+          // The chained transaction continues on the same node, unless the vendor says otherwise
+          // (COMMIT AND CHAIN in an aborted transaction only rolls back).
           txNode = node;
           txBySql = autoCommit;
+          txSent = true;
+          fx |= EFFECT_SYNC_TRANSACTION;
         }
         return fx;
       case END_TRANSACTION:
@@ -416,8 +469,8 @@ public final class Router {
       case WRITE:
         fx = wrote(node);
         if (c.mayCommitImplicitly() && txNode >= 0) {
-          // The open transaction may have been committed: capture now, and again at its end.
-          fx |= capture(node, true);
+          // The open transaction may have been committed: ask the vendor.
+          fx |= EFFECT_SYNC_TRANSACTION;
         }
         return fx;
       default:
@@ -478,6 +531,10 @@ public final class Router {
       if (node == pinnedNode) {
         pinnedNode = -1;
       }
+    }
+    if (curStartedTx && autoCommit) {
+      // BEGIN itself failed (COMMIT AND CHAIN outside a transaction): no transaction began.
+      txNode = -1;
     }
     Classification c = cur;
     boolean autocommitStatement = txNode < 0 && !curStartedTx;
@@ -575,10 +632,17 @@ public final class Router {
       return 0;
     }
     if (!open && txNode >= 0) {
-      txWrote = true;
       return endTransaction(true);
     }
     return 0;
+  }
+
+  /**
+   * The vendor cannot say whether a statement that may commit implicitly did: the position is
+   * captured now (covering a commit that happened), and again when the transaction ends.
+   */
+  public int transactionStateUnknown(int node) {
+    return txNode >= 0 && txWrote ? capture(node, true) : 0;
   }
 
   /**

@@ -105,7 +105,7 @@ class RouterTest {
         new SharedPositions(3),
         positions,
         c.now::get,
-        new Router.Dialect(!postgres, postgres, postgres),
+        new Router.Dialect(!postgres, postgres, postgres, postgres),
         (node, reason) -> {},
         () -> "hosts",
         false,
@@ -153,9 +153,17 @@ class RouterTest {
       } else {
         boolean fails = e.startsWith("!");
         String sql = fails ? e.substring(1) : e;
-        int node = r.route(classifier.classify(sql));
+        Classification cl = classifier.classify(sql);
+        int node = r.route(cl);
         int effects = fails ? r.failed("22012", false, true, true) : r.executed();
-        out.add(where(c, node) + fx(effects));
+        String seen = "";
+        if ((effects & Router.EFFECT_SYNC_TRANSACTION) != 0) {
+          // The vendor's answer: a BEGIN or a chain leaves a transaction open, DDL committed it.
+          boolean open =
+              cl.kind() == StatementKind.BEGIN || cl.kind() == StatementKind.BEGIN_READ_ONLY;
+          seen = " | vendor " + (open ? "open" : "closed") + fx(r.transactionStateSeen(node, open));
+        }
+        out.add(where(c, node) + fx(effects) + seen);
       }
     }
     out.add(state(c, r));
@@ -207,7 +215,7 @@ class RouterTest {
           BEGIN; INSERT INTO t VALUES (1); ROLLBACK => P | P | P rolledback | AUTO
           BEGIN; INSERT INTO t VALUES (1); END => P | P | P committed capture | AUTO
           START TRANSACTION READ ONLY; SELECT 1; COMMIT => R | R | R committed | AUTO
-          BEGIN; INSERT INTO t VALUES (1); COMMIT AND CHAIN => P | P | P committed capture | SQL_TX(P)
+          BEGIN; INSERT INTO t VALUES (1); COMMIT AND CHAIN => P | P | P committed capture | vendor open | SQL_TX(P)
           BEGIN; INSERT INTO t VALUES (1); ac=off; commit() => P | P | - | P committed capture | IDLE
           commit() => 25P01 | AUTO
           rollback() => 25P01 | AUTO
@@ -241,8 +249,8 @@ class RouterTest {
           # events => outcomes, one per event, then the state
           commit() => - | AUTO
           BEGIN; INSERT INTO t VALUES (1); COMMIT => P | P | P committed capture | AUTO
-          ac=off; INSERT INTO t VALUES (1); CREATE TABLE u (a int); commit() => - | P | P capture | P committed capture | IDLE
-          BEGIN; INSERT INTO t VALUES (1); BEGIN => P | P | P committed capture | SQL_TX(P)
+          ac=off; INSERT INTO t VALUES (1); CREATE TABLE u (a int); commit() => - | P | P | vendor closed committed capture | - | IDLE
+          BEGIN; INSERT INTO t VALUES (1); BEGIN => P | P | P committed capture | vendor open | SQL_TX(P)
           ac=off; SET @@session.sql_mode = ''; rollback() => - | P record | P rolledback | IDLE
           """)
   void mariadb(String events, String expected) throws SQLException {
