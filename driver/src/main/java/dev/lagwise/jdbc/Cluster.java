@@ -4,6 +4,8 @@ import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
+import dev.lagwise.routing.Router;
+import dev.lagwise.routing.SessionPositions;
 import dev.lagwise.routing.SharedPositions;
 import dev.lagwise.routing.SqlClassifier;
 import java.sql.Connection;
@@ -122,6 +124,34 @@ final class Cluster {
           + "&ApplicationName=lagwise-monitor";
     }
     return "connectTimeout=" + millis + "&socketTimeout=" + millis;
+  }
+
+  /**
+   * The router of a new logical connection with {@code spec}'s settings (connections of one cluster
+   * may differ in them), sharing this cluster's monitor, positions and counters.
+   */
+  Router newRouter(ConnectionSpec spec) {
+    Settings settings = spec.settings;
+    SessionPositions positions =
+        new SessionPositions(
+            monitor,
+            shared,
+            context,
+            System::nanoTime,
+            SessionPositions.Scope.valueOf(settings.consistency.name()),
+            settings.observedCapture,
+            spec.dialect.tokenEngine == null ? 0 : settings.probeTimeout.toNanos());
+    return new Router(
+        monitor,
+        shared,
+        positions,
+        System::nanoTime,
+        spec.dialect.routing,
+        counters,
+        this::describeNodes,
+        settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT,
+        settings.maxLag.toNanos(),
+        settings.waitForReplica.toNanos());
   }
 
   LagwiseStats stats() {

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.ConsistencyToken;
 import dev.lagwise.routing.Classification;
 import dev.lagwise.routing.Router;
 import dev.lagwise.routing.SessionPositions;
@@ -183,6 +184,37 @@ final class Exchange {
       positions.committed(position);
     } else {
       positions.captureFailed();
+    }
+  }
+
+  /**
+   * What this connection's reads must see, as a portable token; null when nothing. When a position
+   * is still pending (observed capture, a read on the primary) the primary's current position is
+   * read: a token handed to someone else must never be too low.
+   */
+  ConsistencyToken consistencyToken() throws SQLException {
+    Dialect dialect = connection.spec.dialect;
+    long need = router.positions().need(cluster.snapshot());
+    if (need == Long.MAX_VALUE) {
+      need = primaryPositionNow();
+    }
+    return need < 0 || dialect.tokenEngine == null ? null : dialect.token(need);
+  }
+
+  /** The primary's current position, read without leaving a transaction open on it. */
+  private long primaryPositionNow() throws SQLException {
+    int node = router.inTransaction() ? router.transactionNode() : router.writeNode();
+    PhysicalConnection pc = physicals.prepare(node, router, state);
+    boolean toggle = !pc.autoCommit() && !router.transactionOpenOn(node);
+    if (toggle) {
+      pc.setAutoCommit(true);
+    }
+    try {
+      return connection.spec.dialect.currentPosition(pc.connection);
+    } finally {
+      if (toggle) {
+        pc.setAutoCommit(false);
+      }
     }
   }
 }

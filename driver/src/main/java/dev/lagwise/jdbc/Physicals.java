@@ -79,8 +79,22 @@ final class Physicals {
     }
   }
 
-  int size() {
-    return slots.length;
+  /**
+   * Drops every dead vendor connection, so that it is reopened on next use; false when one of them
+   * holds the open transaction ({@code txNode}) or pinned state ({@code pinnedNode}): that cannot
+   * be reopened.
+   */
+  boolean validate(int timeout, int txNode, int pinnedNode) throws SQLException {
+    for (int i = 0; i < slots.length; i++) {
+      PhysicalConnection pc = slots[i];
+      if (pc != null && !pc.connection.isValid(timeout)) {
+        if (i == txNode || i == pinnedNode) {
+          return false;
+        }
+        drop(i);
+      }
+    }
+    return true;
   }
 
   /** Closes every vendor connection; throws the first failure after trying all. */
