@@ -2,6 +2,7 @@ package dev.lagwise.jdbc;
 
 import dev.lagwise.ConsistencyToken;
 import dev.lagwise.routing.Classification;
+import dev.lagwise.routing.Effects;
 import dev.lagwise.routing.Router;
 import dev.lagwise.routing.SessionPositions;
 import java.sql.SQLException;
@@ -87,12 +88,12 @@ final class Exchange {
             router.failed(
                 e.getSQLState(), Errors.isConnectionError(e), target.resendable(), attempt == 0);
         failed(fx, node, e);
-        if ((fx & Router.EFFECT_MARK_PRIMARY_ONLY) != 0) {
+        if ((fx & Effects.MARK_PRIMARY_ONLY) != 0) {
           cluster.classifier.markPrimaryOnly(sql);
           c = cluster.classifier.classify(sql);
           target.reclassified(c);
         }
-        if ((fx & Router.EFFECT_RETRY) == 0) {
+        if ((fx & Effects.RETRY) == 0) {
           throw e;
         }
       }
@@ -100,7 +101,7 @@ final class Exchange {
   }
 
   private void failed(int fx, int node, SQLException e) {
-    if ((fx & Router.EFFECT_DROP_CONNECTION) != 0) {
+    if ((fx & Effects.DROP_CONNECTION) != 0) {
       physicals.drop(node);
       cluster.monitor.reportFailure(
           node, Masking.scrub(e.getMessage(), connection.spec.password()));
@@ -117,32 +118,32 @@ final class Exchange {
     if (fx == 0) {
       return;
     }
-    if ((fx & Router.EFFECT_RECORD_SESSION_SQL) != 0) {
+    if ((fx & Effects.RECORD_SESSION_SQL) != 0) {
       if (state.record(SessionState.SQL, sql, router.sessionSqlIsProvisional())) {
         pc.ranSessionSql(state);
       } else {
         router.pin(pc.node);
       }
     }
-    if ((fx & Router.EFFECT_SESSION_RESET) != 0) {
+    if ((fx & Effects.SESSION_RESET) != 0) {
       state.reset();
       pc.ranReset(state);
     }
-    if ((fx & Router.EFFECT_COMMITTED) != 0) {
+    if ((fx & Effects.COMMITTED) != 0) {
       state.committed();
     }
-    if ((fx & Router.EFFECT_ROLLED_BACK) != 0) {
+    if ((fx & Effects.ROLLED_BACK) != 0) {
       state.rolledBack();
     }
-    if ((fx & Router.EFFECT_CAPTURE) != 0) {
+    if ((fx & Effects.CAPTURE) != 0) {
       capture();
     }
-    if ((fx & Router.EFFECT_SYNC_AUTOCOMMIT) != 0) {
+    if ((fx & Effects.SYNC_AUTOCOMMIT) != 0) {
       boolean on = pc.connection.getAutoCommit();
       pc.autoCommitSetBySql(on);
       apply(router.autoCommitSetBySql(on), pc, sql);
     }
-    if ((fx & Router.EFFECT_SYNC_TRANSACTION) != 0) {
+    if ((fx & Effects.SYNC_TRANSACTION) != 0) {
       Boolean open = connection.spec.dialect.transactionOpen(pc.connection);
       apply(
           open == null

@@ -1,7 +1,6 @@
 package dev.lagwise.routing;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -50,53 +49,17 @@ import java.util.function.Supplier;
  * any tx    | commit or rollback fails                | the transaction is over              | AUTO/IDLE
  * </pre>
  *
- * "Capture" is the read of the primary's position after a commit ({@link #EFFECT_CAPTURE}); a
+ * "Capture" is the read of the primary's position after a commit ({@link Effects#CAPTURE}); a
  * transaction on the primary that ends without one still raises the session's positions ({@link
  * SessionPositions#primaryTransactionEnded}), since its locking reads saw the primary. Session SQL
  * run inside a transaction is provisional where the server undoes it on rollback (PostgreSQL):
- * {@link #EFFECT_ROLLED_BACK} tells the caller to drop it, {@link #EFFECT_COMMITTED} to keep it.
+ * {@link Effects#ROLLED_BACK} tells the caller to drop it, {@link Effects#COMMITTED} to keep it.
  *
  * <p>The caller's protocol per statement: {@link #route} (or {@link #routeWrite}), then exactly one
  * of {@link #executed()} or {@link #failed}; each returns effects (bits) to carry out. Nothing here
  * allocates or locks for a statement whose classification is cached.
  */
 public final class Router {
-
-  /** Read the primary's position on {@link #captureNode()} and report it. */
-  public static final int EFFECT_CAPTURE = 1;
-
-  /** Record the statement's SQL as replayable session state. */
-  public static final int EFFECT_RECORD_SESSION_SQL = 2;
-
-  /** The statement reset the session (DISCARD ALL): forget recorded session state. */
-  public static final int EFFECT_SESSION_RESET = 4;
-
-  /** A transaction committed: its provisional session state is now permanent. */
-  public static final int EFFECT_COMMITTED = 8;
-
-  /** A transaction rolled back: drop its provisional session state. */
-  public static final int EFFECT_ROLLED_BACK = 16;
-
-  /** Run the failed statement again: route it anew. */
-  public static final int EFFECT_RETRY = 32;
-
-  /** The failed node's connection is broken: drop it. */
-  public static final int EFFECT_DROP_CONNECTION = 64;
-
-  /** The replica rejected the SQL as a write: remember it as primary-only. */
-  public static final int EFFECT_MARK_PRIMARY_ONLY = 128;
-
-  /**
-   * The statement set autocommit through SQL: read the vendor connection's flag and report it
-   * ({@link #autoCommitSetBySql}).
-   */
-  public static final int EFFECT_SYNC_AUTOCOMMIT = 256;
-
-  /**
-   * Several statements with transaction control ran: ask the vendor connection whether a
-   * transaction is open and report it ({@link #transactionStateSeen}).
-   */
-  public static final int EFFECT_SYNC_TRANSACTION = 512;
 
   /** Counts each statement that succeeded, by node and reason. */
   public interface Counter {
@@ -121,16 +84,12 @@ public final class Router {
       boolean strictAutocommitCommit,
       boolean readOnlyIsEnforced) {}
 
-  private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
-
   private final Topology topology;
   private final SessionPositions positions;
   private final ReplicaSelector selector;
+  private final Placement placement;
   private final Counter counter;
   private final Dialect dialect;
-
-  /** Each host with its status and last error, for messages when nothing can serve. */
-  private final Supplier<String> hosts;
 
   private boolean autoCommit = true;
   private boolean readOnly;
@@ -158,7 +117,6 @@ public final class Router {
   private int curNode = -1;
   private Classification cur;
   private boolean curStartedTx;
-  private RouteReason curReason;
   private boolean curRetryOnPrimary;
 
   private int lastNode = -1;
@@ -180,10 +138,10 @@ public final class Router {
     this.positions = positions;
     this.dialect = dialect;
     this.counter = counter;
-    this.hosts = hosts;
     this.selector =
         new ReplicaSelector(
             topology, shared, positions, ticker, leastInFlight, maxLagNanos, waitForReplicaNanos);
+    this.placement = new Placement(topology, selector, dialect, hosts);
   }
 
   // ---------------------------------------------------------------- statements
@@ -204,7 +162,7 @@ public final class Router {
       c = WRITE;
     }
     cur = c;
-    curReason = null;
+    placement.clear();
     int node =
         bound >= 0 && txNode < 0
             ? boundNode(bound, c.kind() == StatementKind.WRITE)
@@ -214,8 +172,8 @@ public final class Router {
   }
 
   private int boundNode(int bound, boolean write) {
-    curReason =
-        !autoCommit ? RouteReason.TRANSACTION : write ? RouteReason.WRITE : RouteReason.PINNED;
+    placement.because(
+        !autoCommit ? RouteReason.TRANSACTION : write ? RouteReason.WRITE : RouteReason.PINNED);
     return bound;
   }
 
@@ -257,7 +215,7 @@ public final class Router {
    * what the application does with the vendor object is invisible here.
    */
   public int routeVendorAccess() throws SQLException {
-    int node = txNode >= 0 ? txNode : primary(RouteReason.PINNED);
+    int node = txNode >= 0 ? txNode : placement.primary(RouteReason.PINNED);
     pinnedNode = node;
     vendorWrites = true;
     return node;
@@ -274,80 +232,12 @@ public final class Router {
   private int decide(StatementKind kind, Hint hint) throws SQLException {
     if (curRetryOnPrimary) {
       curRetryOnPrimary = false;
-      return primary(RouteReason.WRITE);
+      return placement.primary(RouteReason.WRITE);
     }
     if (txNode >= 0) {
       return txNode;
     }
-    boolean startsTx = !autoCommit;
-    if (pinnedNode >= 0) {
-      boolean read = kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY;
-      boolean replicaTx = startsTx && readOnly;
-      return (read || replicaTx) ? pinnedRead() : primary(RouteReason.PINNED);
-    }
-    if (hint == Hint.PRIMARY) {
-      return primary(RouteReason.HINT);
-    }
-    if (hint == Hint.REPLICA) {
-      // An explicit choice of a replica: health and maxLag still apply, tokens do not.
-      int replica = selector.forHint();
-      return replica >= 0 ? replica : primaryForRead();
-    }
-    if (startsTx) {
-      boolean replicaTx = readOnly && (dialect.readOnlyIsEnforced() || kind != StatementKind.WRITE);
-      return replicaTx ? replicaOrPrimary() : primary(RouteReason.TRANSACTION);
-    }
-    if (kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY) {
-      return replicaOrPrimary();
-    }
-    return primary(kind == StatementKind.BEGIN ? RouteReason.TRANSACTION : RouteReason.WRITE);
-  }
-
-  /** A read of a pinned session: where the state lives, if it may serve the read; else primary. */
-  private int pinnedRead() throws SQLException {
-    ClusterView s = topology.view();
-    if (pinnedNode == s.primary()) {
-      return primary(RouteReason.PINNED);
-    }
-    int replica = selector.forRead(pinnedNode);
-    return replica >= 0 ? replica : primary(RouteReason.PINNED);
-  }
-
-  private int replicaOrPrimary() throws SQLException {
-    if (isolation == SERIALIZABLE && !dialect.replicasServeSerializable()) {
-      return primary(RouteReason.TRANSACTION);
-    }
-    int replica = selector.forRead();
-    return replica >= 0 ? replica : primaryForRead();
-  }
-
-  /** No replica qualifies: the primary, or an error that says why neither can serve the read. */
-  private int primaryForRead() throws SQLException {
-    ClusterView s = topology.view();
-    if (s.primary() < 0) {
-      throw new SQLTransientConnectionException(
-          "No replica is usable within lagwise.maxLag="
-              + selector.maxLagNanos / 1_000_000
-              + "ms and no primary is reachable; hosts: "
-              + hosts.get(),
-          "08001");
-    }
-    curReason = selector.whyNot(s);
-    return s.primary();
-  }
-
-  private int primary(RouteReason why) throws SQLException {
-    int p = topology.view().primary();
-    if (p < 0) {
-      throw new SQLTransientConnectionException(
-          "No primary is reachable for a statement that must run on the primary; hosts: "
-              + hosts.get(),
-          "08001");
-    }
-    if (curReason == null) {
-      curReason = why;
-    }
-    return p;
+    return placement.place(kind, hint, !autoCommit, readOnly, isolation, pinnedNode);
   }
 
   /** Records, before the statement is sent, the transaction it begins. */
@@ -400,7 +290,7 @@ public final class Router {
    * a replica that is the replica, whose server refuses the write, as one vendor connection would.
    */
   public int writeNode() throws SQLException {
-    return txNode >= 0 ? txNode : primary(RouteReason.WRITE);
+    return txNode >= 0 ? txNode : placement.primary(RouteReason.WRITE);
   }
 
   /**
@@ -433,7 +323,7 @@ public final class Router {
     }
     if (c != null && c.setsAutocommit()) {
       // Tracked from the vendor's flag, not pinned: the session keeps its replicas.
-      return EFFECT_SYNC_AUTOCOMMIT;
+      return Effects.SYNC_AUTOCOMMIT;
     }
     int fx = 0;
     switch (kind) {
@@ -446,7 +336,7 @@ public final class Router {
           txNode = node;
           txBySql = autoCommit;
           txSent = true;
-          fx |= EFFECT_SYNC_TRANSACTION;
+          fx |= Effects.SYNC_TRANSACTION;
         }
         return fx;
       case END_TRANSACTION:
@@ -459,18 +349,18 @@ public final class Router {
       case SESSION_PINNING:
         pinnedNode = node;
         return wrote(node)
-            | (c.controlsTransactionsInSeveralStatements() ? EFFECT_SYNC_TRANSACTION : 0);
+            | (c.controlsTransactionsInSeveralStatements() ? Effects.SYNC_TRANSACTION : 0);
       case SESSION_REPLAYABLE:
-        return EFFECT_RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
+        return Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
       case SESSION_RESET:
         pinnedNode = -1;
         vendorWrites = false;
-        return EFFECT_SESSION_RESET;
+        return Effects.SESSION_RESET;
       case WRITE:
         fx = wrote(node);
         if (c.mayCommitImplicitly() && txNode >= 0) {
           // The open transaction may have been committed: ask the vendor.
-          fx |= EFFECT_SYNC_TRANSACTION;
+          fx |= Effects.SYNC_TRANSACTION;
         }
         return fx;
       default:
@@ -501,12 +391,12 @@ public final class Router {
     }
     captureNode = node;
     captureInTransaction = inTransaction;
-    return EFFECT_CAPTURE;
+    return Effects.CAPTURE;
   }
 
   /**
    * The routed statement failed with {@code sqlState}: the effects to carry out, {@link
-   * #EFFECT_RETRY} among them when it may run again (once, in autocommit, off a replica).
+   * #Effects.RETRY} among them when it may run again (once, in autocommit, off a replica).
    *
    * @param connectionBroken the failure is a connection error (SQLState class 08 or similar)
    * @param mayRetry the statement can be sent again as it was (no consumed stream parameter)
@@ -521,12 +411,12 @@ public final class Router {
     ClusterView s = topology.view();
     int fx = 0;
     if (connectionBroken) {
-      fx |= EFFECT_DROP_CONNECTION;
+      fx |= Effects.DROP_CONNECTION;
       selector.forget(node);
       if (node == txNode) {
         // The transaction died with its connection.
         txNode = -1;
-        fx |= EFFECT_ROLLED_BACK;
+        fx |= Effects.ROLLED_BACK;
       }
       if (node == pinnedNode) {
         pinnedNode = -1;
@@ -549,14 +439,14 @@ public final class Router {
       return fx;
     }
     if (connectionBroken) {
-      return fx | EFFECT_RETRY;
+      return fx | Effects.RETRY;
     }
     if ("25006".equals(sqlState)) {
-      return fx | EFFECT_RETRY | EFFECT_MARK_PRIMARY_ONLY;
+      return fx | Effects.RETRY | Effects.MARK_PRIMARY_ONLY;
     }
     if (replicaOnlyError(sqlState)) {
       curRetryOnPrimary = true;
-      return fx | EFFECT_RETRY;
+      return fx | Effects.RETRY;
     }
     return fx;
   }
@@ -581,7 +471,8 @@ public final class Router {
     if (!curStartedTx && txNode >= 0) {
       return RouteReason.TRANSACTION;
     }
-    return curReason != null ? curReason : RouteReason.WRITE;
+    RouteReason why = placement.reason();
+    return why != null ? why : RouteReason.WRITE;
   }
 
   // ---------------------------------------------------------------- transactions
@@ -679,7 +570,7 @@ public final class Router {
     txWrote = false;
     txBySql = false;
     txSent = false;
-    int fx = committed ? EFFECT_COMMITTED : EFFECT_ROLLED_BACK;
+    int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
     if (committed && wrote) {
       return fx | capture(node, false);
     }
@@ -703,8 +594,8 @@ public final class Router {
       if (dialect.strictAutocommitCommit()) {
         throw new SQLException("Cannot establish a savepoint in auto-commit mode.", "25P01");
       }
-      curReason = null;
-      return primary(RouteReason.TRANSACTION);
+      placement.clear();
+      return placement.primary(RouteReason.TRANSACTION);
     }
     return routeConnectionCall();
   }
@@ -784,7 +675,7 @@ public final class Router {
     return lastNode;
   }
 
-  /** Where the position of {@link #EFFECT_CAPTURE} is to be read. */
+  /** Where the position of {@link Effects#CAPTURE} is to be read. */
   public int captureNode() {
     return captureNode;
   }

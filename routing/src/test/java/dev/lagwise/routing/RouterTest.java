@@ -157,7 +157,7 @@ class RouterTest {
         int node = r.route(cl);
         int effects = fails ? r.failed("22012", false, true, true) : r.executed();
         String seen = "";
-        if ((effects & Router.EFFECT_SYNC_TRANSACTION) != 0) {
+        if ((effects & Effects.SYNC_TRANSACTION) != 0) {
           // The vendor's answer: a BEGIN or a chain leaves a transaction open, DDL committed it.
           boolean open =
               cl.kind() == StatementKind.BEGIN || cl.kind() == StatementKind.BEGIN_READ_ONLY;
@@ -176,16 +176,16 @@ class RouterTest {
 
   private static String fx(int effects) {
     StringBuilder b = new StringBuilder();
-    if ((effects & Router.EFFECT_COMMITTED) != 0) {
+    if ((effects & Effects.COMMITTED) != 0) {
       b.append(" committed");
     }
-    if ((effects & Router.EFFECT_ROLLED_BACK) != 0) {
+    if ((effects & Effects.ROLLED_BACK) != 0) {
       b.append(" rolledback");
     }
-    if ((effects & Router.EFFECT_CAPTURE) != 0) {
+    if ((effects & Effects.CAPTURE) != 0) {
       b.append(" capture");
     }
-    if ((effects & Router.EFFECT_RECORD_SESSION_SQL) != 0) {
+    if ((effects & Effects.RECORD_SESSION_SQL) != 0) {
       b.append(" record");
     }
     return b.toString();
@@ -294,11 +294,11 @@ class RouterTest {
     int first = r.route(PG.classify("SELECT * FROM unlogged_t"));
     assertThat(first).isNotEqualTo(c.primary);
     int fx = r.failed(sqlState, false, true, true);
-    assertThat((fx & Router.EFFECT_RETRY) != 0).isEqualTo(retried);
+    assertThat((fx & Effects.RETRY) != 0).isEqualTo(retried);
     if (retried && !sqlState.equals("25006")) {
       assertThat(r.route(PG.classify("SELECT * FROM unlogged_t"))).isEqualTo(c.primary);
     }
-    assertThat(r.failed(sqlState, false, true, false) & Router.EFFECT_RETRY)
+    assertThat(r.failed(sqlState, false, true, false) & Effects.RETRY)
         .as("never a second retry")
         .isZero();
   }
@@ -310,7 +310,6 @@ class RouterTest {
     Router r = router(c, true);
     int node = r.route(PG.classify("SELECT 1 WHERE ? IS NOT NULL"));
     assertThat(node).as("a read, on a replica").isNotEqualTo(c.primary);
-    assertThat(r.failed(sqlState, sqlState.startsWith("08"), false, true) & Router.EFFECT_RETRY)
-        .isZero();
+    assertThat(r.failed(sqlState, sqlState.startsWith("08"), false, true) & Effects.RETRY).isZero();
   }
 }
