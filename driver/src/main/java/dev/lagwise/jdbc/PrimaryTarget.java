@@ -13,12 +13,13 @@ import java.sql.Statement;
  */
 final class PrimaryTarget implements Exchange.Target {
 
-  static final int QUERY = 0;
-  static final int UPDATE = 1;
-  static final int LARGE_UPDATE = 2;
-  static final int EXECUTE = 3;
-  static final int BATCH = 4;
-  static final int LARGE_BATCH = 5;
+  // Operations: the same numbers as every Lagwise statement's.
+  static final int QUERY = LogicalStatement.QUERY;
+  static final int UPDATE = LogicalStatement.UPDATE;
+  static final int LARGE_UPDATE = LogicalStatement.LARGE_UPDATE;
+  static final int BATCH = LogicalStatement.BATCH;
+  static final int LARGE_BATCH = LogicalStatement.LARGE_BATCH;
+  static final int EXECUTE = LogicalStatement.EXECUTE;
 
   private final LogicalConnection connection;
   private final PhysicalConnection prepared;
