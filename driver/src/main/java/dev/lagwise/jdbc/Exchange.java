@@ -107,7 +107,7 @@ final class Exchange {
           node, Masking.scrub(e.getMessage(), connection.spec.password()));
     }
     try {
-      apply(fx, null, null);
+      apply(fx, physicals.existing(node), null);
     } catch (SQLException ignored) {
       // The statement's own failure is what the application must see.
     }
@@ -166,7 +166,11 @@ final class Exchange {
     long position = -1;
     if (pc != null) {
       try {
-        boolean toggle = !router.captureInTransaction() && !pc.autoCommit();
+        // Never around an open transaction: MySQL's SET autocommit=1 would commit it.
+        boolean toggle =
+            !router.captureInTransaction()
+                && !router.transactionOpenOn(pc.node)
+                && !pc.autoCommit();
         if (toggle) {
           pc.setAutoCommit(true);
         }

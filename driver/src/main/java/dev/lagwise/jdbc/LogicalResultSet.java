@@ -25,19 +25,31 @@ final class LogicalResultSet extends DelegatingResultSet {
 
   @Override
   public void updateRow() throws SQLException {
-    delegate.updateRow();
+    try {
+      delegate.updateRow();
+    } catch (SQLException e) {
+      throw Errors.onReplica(e);
+    }
     wrote();
   }
 
   @Override
   public void insertRow() throws SQLException {
-    delegate.insertRow();
+    try {
+      delegate.insertRow();
+    } catch (SQLException e) {
+      throw Errors.onReplica(e);
+    }
     wrote();
   }
 
   @Override
   public void deleteRow() throws SQLException {
-    delegate.deleteRow();
+    try {
+      delegate.deleteRow();
+    } catch (SQLException e) {
+      throw Errors.onReplica(e);
+    }
     wrote();
   }
 

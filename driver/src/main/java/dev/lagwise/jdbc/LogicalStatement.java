@@ -411,6 +411,12 @@ class LogicalStatement implements Statement, Exchange.Target {
     return largeBatchCounts;
   }
 
+  /** A batch runs where it was added: a transaction it starts starts there. */
+  @Override
+  public int boundNode() {
+    return batchRunNode;
+  }
+
   final boolean runningBatch() {
     return batchRunNode >= 0;
   }

@@ -427,6 +427,20 @@ public final class Router {
       txNode = -1;
     }
     Classification c = cur;
+    if (c != null && txNode >= 0 && !connectionBroken) {
+      boolean mayWrite =
+          c.kind() == StatementKind.WRITE || c.kind() == StatementKind.SESSION_PINNING;
+      // MySQL keeps the rows of a statement that failed part-way (a batch) in the transaction,
+      // and commits before DDL even when the DDL then fails: capture at the end, ask the vendor.
+      txWrote |= mayWrite && node == s.primary();
+      if (c.mayCommitImplicitly()) {
+        fx |= Effects.SYNC_TRANSACTION;
+      }
+    }
+    if (c != null && c.controlsTransactionsInSeveralStatements() && !connectionBroken) {
+      // "BEGIN; INSERT …" whose INSERT failed leaves an (aborted) transaction open.
+      fx |= Effects.SYNC_TRANSACTION;
+    }
     boolean autocommitStatement = txNode < 0 && !curStartedTx;
     if ((c == WRITE || c != null && c.kind() == StatementKind.SESSION_PINNING)
         && autocommitStatement

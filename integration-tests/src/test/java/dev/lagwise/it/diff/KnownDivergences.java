@@ -2,20 +2,16 @@ package dev.lagwise.it.diff;
 
 import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_OFF;
 import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_ON;
-import static dev.lagwise.it.diff.Kind.COUNT;
 import static dev.lagwise.it.diff.Kind.INSERT;
 import static dev.lagwise.it.diff.Kind.PS_BATCH;
-import static dev.lagwise.it.diff.Kind.PS_COUNT;
 import static dev.lagwise.it.diff.Kind.PS_INSERT;
-import static dev.lagwise.it.diff.Kind.PS_SELECT_BY_ID;
 import static dev.lagwise.it.diff.Kind.PS_UPDATE;
 import static dev.lagwise.it.diff.Kind.READ_ONLY_ON;
 import static dev.lagwise.it.diff.Kind.RS_DELETE_ROW;
 import static dev.lagwise.it.diff.Kind.RS_INSERT_ROW;
 import static dev.lagwise.it.diff.Kind.RS_UPDATE_ROW;
-import static dev.lagwise.it.diff.Kind.SELECT_ALL;
-import static dev.lagwise.it.diff.Kind.SELECT_BY_ID;
 import static dev.lagwise.it.diff.Kind.SQL_COMMIT_AND_CHAIN;
+import static dev.lagwise.it.diff.Kind.SQL_SET_AUTOCOMMIT;
 import static dev.lagwise.it.diff.Kind.SQL_START_TRANSACTION_READ_ONLY;
 import static dev.lagwise.it.diff.Kind.STATEMENT_BATCH;
 import static dev.lagwise.it.diff.Kind.UPDATE;
@@ -55,9 +51,6 @@ final class KnownDivergences {
     return engine == Engine.POSTGRESQL ? POSTGRES : MARIADB;
   }
 
-  private static final Set<Kind> READS =
-      EnumSet.of(SELECT_ALL, SELECT_BY_ID, COUNT, PS_SELECT_BY_ID, PS_COUNT);
-
   private static final Set<Kind> WRITES =
       EnumSet.of(
           INSERT,
@@ -72,21 +65,33 @@ final class KnownDivergences {
           RS_INSERT_ROW,
           RS_DELETE_ROW);
 
+  /** Statements prepared once per connection (bound to the primary when they can only write). */
+  private static final Set<Kind> BOUND = EnumSet.of(PS_INSERT, PS_UPDATE, PS_BATCH);
+
+  private static final Set<Kind> READ_ONLY_START =
+      EnumSet.of(SQL_START_TRANSACTION_READ_ONLY, READ_ONLY_ON);
+
   static final List<Known> POSTGRES =
       List.of(
           new Known(
-              "COMMIT AND CHAIN after a failed write in a read-only transaction on a replica: the"
-                  + " chained transaction stays on the replica, where writes fail",
-              List.of(
-                  EnumSet.of(SQL_START_TRANSACTION_READ_ONLY),
-                  WRITES,
-                  EnumSet.of(SQL_COMMIT_AND_CHAIN),
-                  WRITES),
+              "COMMIT AND CHAIN after a failed statement in a read-only transaction on a replica:"
+                  + " the chained transaction stays on the replica, where writes fail",
+              List.of(READ_ONLY_START, EnumSet.of(SQL_COMMIT_AND_CHAIN), WRITES),
               List.of(
                   op(SQL_START_TRANSACTION_READ_ONLY),
                   op(RS_UPDATE_ROW, 0),
                   op(SQL_COMMIT_AND_CHAIN),
-                  op(PS_BATCH, 0))));
+                  op(PS_BATCH, 0))),
+          new Known(
+              "a write statement bound to the primary when prepared, run inside a read-only"
+                  + " transaction on a replica: refused (25006) without reaching the server, so"
+                  + " that transaction is not aborted as PgJDBC's would be",
+              List.of(BOUND, READ_ONLY_START, BOUND),
+              List.of(
+                  op(PS_BATCH, 2),
+                  op(SQL_START_TRANSACTION_READ_ONLY),
+                  op(PS_BATCH, 0),
+                  op(Kind.SELECT_ALL))));
 
   static final List<Known> MARIADB =
       List.of(
@@ -94,15 +99,21 @@ final class KnownDivergences {
               "Connector/J does not enforce setReadOnly(true) (unless assureReadOnly=true): a"
                   + " write in a read-only transaction that began with a read on a replica fails"
                   + " there",
-              List.of(EnumSet.of(READ_ONLY_ON), EnumSet.of(AUTOCOMMIT_OFF), READS, WRITES),
-              List.of(op(READ_ONLY_ON), op(AUTOCOMMIT_OFF), op(COUNT), op(UPDATE, 0))),
+              List.of(
+                  EnumSet.of(READ_ONLY_ON), EnumSet.of(AUTOCOMMIT_OFF, SQL_SET_AUTOCOMMIT), WRITES),
+              List.of(op(READ_ONLY_ON), op(AUTOCOMMIT_OFF), op(Kind.COUNT), op(UPDATE, 0))),
           new Known(
-              "START TRANSACTION READ ONLY, then setAutoCommit(false) and (true): Connector/J alone"
-                  + " keeps the read-only transaction open, Lagwise's replica commits it",
+              "the same, read-only set after autocommit was switched off",
+              List.of(
+                  EnumSet.of(AUTOCOMMIT_OFF, SQL_SET_AUTOCOMMIT), EnumSet.of(READ_ONLY_ON), WRITES),
+              List.of(op(AUTOCOMMIT_OFF), op(READ_ONLY_ON), op(Kind.SELECT_ALL), op(PS_INSERT, 0))),
+          new Known(
+              "START TRANSACTION READ ONLY ended by an autocommit change (setAutoCommit or SET"
+                  + " autocommit): MariaDB keeps the session read-only for later statements,"
+                  + " Lagwise's next write runs on the primary",
               List.of(
                   EnumSet.of(SQL_START_TRANSACTION_READ_ONLY),
-                  EnumSet.of(AUTOCOMMIT_OFF),
-                  EnumSet.of(AUTOCOMMIT_ON),
+                  EnumSet.of(AUTOCOMMIT_OFF, AUTOCOMMIT_ON, SQL_SET_AUTOCOMMIT),
                   WRITES),
               List.of(
                   op(SQL_START_TRANSACTION_READ_ONLY),
