@@ -72,13 +72,21 @@ final class Differ implements AutoCloseable {
   private final Connection keeper;
 
   Differ(Cluster cluster, Mode mode) throws SQLException {
+    this(cluster, mode, "0ms");
+  }
+
+  /**
+   * @param waitForReplica Lagwise's {@code lagwise.waitForReplica}: {@code 0ms} compares routing as
+   *     it happens; a wait makes a read-only transaction start on a replica deterministically
+   */
+  Differ(Cluster cluster, Mode mode, String waitForReplica) throws SQLException {
     this.cluster = cluster;
     this.engine = cluster.engine();
     this.mode = mode;
     this.tables = new Tables(engine, cluster.primary());
     Properties props = vendorProperties(cluster);
     String rawUrl = cluster.primary().jdbcUrl();
-    String lagwiseUrl = cluster.lagwiseUrl() + "?lagwise.waitForReplica=0ms";
+    String lagwiseUrl = cluster.lagwiseUrl() + "?lagwise.waitForReplica=" + waitForReplica;
     this.raw = new Side(engine, () -> DriverManager.getConnection(rawUrl, props), tables);
     this.lagwise = new Side(engine, () -> DriverManager.getConnection(lagwiseUrl, props), tables);
     this.keeper = DriverManager.getConnection(lagwiseUrl, props);
