@@ -74,14 +74,13 @@ final class Exchange {
     }
     for (int attempt = 0; ; attempt++) {
       int node = router.route(c, target.boundNode());
-      PhysicalConnection pc = null;
+      PhysicalConnection pc;
+      long result;
       try {
         pc = physicals.prepare(node, router, state);
         Statement s = target.vendorOn(pc);
         target.running(s);
-        long result = target.perform(s, op);
-        apply(router.executed(), pc, sql);
-        return result;
+        result = target.perform(s, op);
       } catch (SQLException thrown) {
         SQLException e = node == cluster.snapshot().primary() ? thrown : Errors.onReplica(thrown);
         int fx =
@@ -96,7 +95,11 @@ final class Exchange {
         if ((fx & Effects.RETRY) == 0) {
           throw e;
         }
+        continue;
       }
+      // Outside the try: the statement succeeded, whatever its bookkeeping throws.
+      apply(router.executed(), pc, sql);
+      return result;
     }
   }
 
