@@ -431,10 +431,11 @@ public final class Router {
       boolean mayWrite =
           c.kind() == StatementKind.WRITE || c.kind() == StatementKind.SESSION_PINNING;
       // MySQL keeps the rows of a statement that failed part-way (a batch) in the transaction,
-      // and commits before DDL even when the DDL then fails: capture at the end, ask the vendor.
+      // and commits before DDL even when the DDL then fails. An error does not carry the
+      // server's transaction status, so the vendor cannot say: capture now, and at the end.
       txWrote |= mayWrite && node == s.primary();
-      if (c.mayCommitImplicitly()) {
-        fx |= Effects.SYNC_TRANSACTION;
+      if (c.mayCommitImplicitly() && txWrote) {
+        fx |= capture(node, true);
       }
     }
     if (c != null && c.controlsTransactionsInSeveralStatements() && !connectionBroken) {
