@@ -1,5 +1,6 @@
 package dev.lagwise.it.diff;
 
+import static dev.lagwise.it.diff.Kind.ALTER_AUX;
 import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_OFF;
 import static dev.lagwise.it.diff.Kind.AUTOCOMMIT_ON;
 import static dev.lagwise.it.diff.Kind.COMMIT;
@@ -317,6 +318,17 @@ class DifferentialCasesTest {
             op(CREATE_AUX),
             op(REOPEN),
             op(COUNT)),
+        // Found by a 10,000-sequence run: DDL that fails still commits the transaction first,
+        // and the error carries no transaction status; the row must not read stale after reopen.
+        when(
+            "stale read after a failing DDL committed the transaction implicitly",
+            Mode.PAUSED,
+            op(AUTOCOMMIT_OFF),
+            op(INSERT, 0),
+            op(ALTER_AUX, 0),
+            op(INSERT, 0),
+            op(REOPEN),
+            op(SELECT_ALL)),
         // (START TRANSACTION READ ONLY surviving setAutoCommit(false) then (true) is a known
         // divergence: KnownDivergences.)
         // Vendor: the row changes. Lagwise: HY000 "--read-only option" (SELECT ran on a replica).

@@ -82,16 +82,21 @@ final class KnownDivergences {
                   op(RS_UPDATE_ROW, 0),
                   op(SQL_COMMIT_AND_CHAIN),
                   op(PS_BATCH, 0))),
-          new Known(
-              "a write statement bound to the primary when prepared, run inside a read-only"
-                  + " transaction on a replica: refused (25006) without reaching the server, so"
-                  + " that transaction is not aborted as PgJDBC's would be",
-              List.of(BOUND, READ_ONLY_START, BOUND),
-              List.of(
-                  op(PS_BATCH, 2),
-                  op(SQL_START_TRANSACTION_READ_ONLY),
-                  op(PS_BATCH, 0),
-                  op(Kind.SELECT_ALL))));
+          boundWriteInReplicaTransaction());
+
+  /** Shared by both engines. */
+  private static Known boundWriteInReplicaTransaction() {
+    return new Known(
+        "a write statement bound to the primary when prepared, run inside a read-only"
+            + " transaction on a replica: refused (25006, not a BatchUpdateException) without"
+            + " reaching the server, so that transaction is not aborted as the vendor's would be",
+        List.of(BOUND, READ_ONLY_START, BOUND),
+        List.of(
+            op(PS_BATCH, 2),
+            op(SQL_START_TRANSACTION_READ_ONLY),
+            op(PS_BATCH, 0),
+            op(Kind.SELECT_ALL)));
+  }
 
   static final List<Known> MARIADB =
       List.of(
@@ -119,5 +124,6 @@ final class KnownDivergences {
                   op(SQL_START_TRANSACTION_READ_ONLY),
                   op(AUTOCOMMIT_OFF),
                   op(AUTOCOMMIT_ON),
-                  op(PS_INSERT, 1))));
+                  op(PS_INSERT, 1))),
+          boundWriteInReplicaTransaction());
 }
