@@ -63,7 +63,9 @@ final class KnownDivergences {
           PS_BATCH,
           RS_UPDATE_ROW,
           RS_INSERT_ROW,
-          RS_DELETE_ROW);
+          RS_DELETE_ROW,
+          Kind.MULTI_BEGIN_INSERT,
+          Kind.MULTI_INSERT_COMMIT);
 
   /** Statements prepared once per connection (bound to the primary when they can only write). */
   private static final Set<Kind> BOUND = EnumSet.of(PS_INSERT, PS_UPDATE, PS_BATCH);
@@ -90,7 +92,7 @@ final class KnownDivergences {
         "a write statement bound to the primary when prepared, run inside a read-only"
             + " transaction on a replica: refused (25006, not a BatchUpdateException) without"
             + " reaching the server, so that transaction is not aborted as the vendor's would be",
-        List.of(BOUND, READ_ONLY_START, BOUND),
+        List.of(BOUND, EnumSet.of(SQL_START_TRANSACTION_READ_ONLY, AUTOCOMMIT_OFF), BOUND),
         List.of(
             op(PS_BATCH, 2),
             op(SQL_START_TRANSACTION_READ_ONLY),
