@@ -56,9 +56,12 @@ final class Placement {
       int isolation,
       int pinnedNode)
       throws SQLException {
+    boolean write = kind == StatementKind.WRITE;
+    // A read-only transaction may run on a replica; where read-only is only a hint (MariaDB), not
+    // one that starts with a write.
+    boolean replicaTx = startsTx && readOnly && (dialect.readOnlyIsEnforced() || !write);
     if (pinnedNode >= 0) {
       boolean read = kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY;
-      boolean replicaTx = startsTx && readOnly;
       return (read || replicaTx) ? pinnedRead(pinnedNode) : primary(RouteReason.PINNED);
     }
     if (hint == Hint.PRIMARY) {
@@ -70,7 +73,6 @@ final class Placement {
       return replica >= 0 ? replica : primaryForRead();
     }
     if (startsTx) {
-      boolean replicaTx = readOnly && (dialect.readOnlyIsEnforced() || kind != StatementKind.WRITE);
       return replicaTx ? replicaOrPrimary(isolation) : primary(RouteReason.TRANSACTION);
     }
     if (kind == StatementKind.READ || kind == StatementKind.BEGIN_READ_ONLY) {
