@@ -252,6 +252,7 @@ class RouterTest {
           ac=off; INSERT INTO t VALUES (1); CREATE TABLE u (a int); commit() => - | P | P | vendor closed committed capture | - | IDLE
           BEGIN; INSERT INTO t VALUES (1); BEGIN => P | P | P committed capture | vendor open | SQL_TX(P)
           ac=off; SET @@session.sql_mode = ''; rollback() => - | P record | P rolledback | IDLE
+          ro=on; ac=off; SET @v = 1; commit(); INSERT INTO t VALUES (1) => - | - | R | R committed | P | TX(P) pinned
           """)
   void mariadb(String events, String expected) throws SQLException {
     assertThat(run(false, events)).isEqualTo(expected.strip());
