@@ -65,7 +65,9 @@ final class KnownDivergences {
           RS_INSERT_ROW,
           RS_DELETE_ROW,
           Kind.MULTI_BEGIN_INSERT,
-          Kind.MULTI_INSERT_COMMIT);
+          Kind.MULTI_INSERT_COMMIT,
+          Kind.CREATE_AUX,
+          Kind.ALTER_AUX);
 
   /** Statements prepared once per connection (bound to the primary when they can only write). */
   private static final Set<Kind> BOUND = EnumSet.of(PS_INSERT, PS_UPDATE, PS_BATCH);
