@@ -108,6 +108,12 @@ public class RoutingDecisionBenchmark {
     }
   }
 
+  /** The decision alone, as measured before the Router existed: {@code Router.route}. */
+  @Benchmark
+  public int routeOnly() throws SQLException {
+    return logical.router.route(logical.classify(sql));
+  }
+
   @Benchmark
   public int route() throws SQLException {
     int node = logical.router.route(logical.classify(sql));
