@@ -28,11 +28,6 @@ final class Exchange {
     /** Runs operation {@code op} on {@code s}. */
     long perform(Statement s, int op) throws SQLException;
 
-    /** False when a failed execution cannot be sent again as it was (a consumed stream). */
-    default boolean resendable() {
-      return true;
-    }
-
     /** A replica's rejection reclassified the SQL. */
     default void reclassified(Classification c) {}
 
@@ -83,9 +78,7 @@ final class Exchange {
         result = target.perform(s, op);
       } catch (SQLException thrown) {
         SQLException e = node == cluster.snapshot().primary() ? thrown : Errors.onReplica(thrown);
-        int fx =
-            router.failed(
-                e.getSQLState(), Errors.isConnectionError(e), target.resendable(), attempt == 0);
+        int fx = router.failed(e.getSQLState(), Errors.isConnectionError(e), attempt == 0);
         failed(fx, node, e);
         if ((fx & Effects.MARK_PRIMARY_ONLY) != 0) {
           cluster.classifier.markPrimaryOnly(sql);

@@ -399,11 +399,9 @@ public final class Router {
    * #Effects.RETRY} among them when it may run again (once, in autocommit, off a replica).
    *
    * @param connectionBroken the failure is a connection error (SQLState class 08 or similar)
-   * @param mayRetry the statement can be sent again as it was (no consumed stream parameter)
    * @param firstAttempt no retry has happened for this execution yet
    */
-  public int failed(
-      String sqlState, boolean connectionBroken, boolean mayRetry, boolean firstAttempt)
+  public int failed(String sqlState, boolean connectionBroken, boolean firstAttempt)
       throws SQLException {
     int node = curNode;
     selector.finished(node);
@@ -450,7 +448,7 @@ public final class Router {
       // its work: the position is captured anyway.
       fx |= capture(node, false);
     }
-    if (!firstAttempt || !mayRetry || !autocommitStatement || node == s.primary() || c == null) {
+    if (!firstAttempt || !autocommitStatement || node == s.primary() || c == null) {
       return fx;
     }
     if (connectionBroken) {

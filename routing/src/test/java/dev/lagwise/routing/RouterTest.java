@@ -155,7 +155,7 @@ class RouterTest {
         String sql = fails ? e.substring(1) : e;
         Classification cl = classifier.classify(sql);
         int node = r.route(cl);
-        int effects = fails ? r.failed("22012", false, true, true) : r.executed();
+        int effects = fails ? r.failed("22012", false, true) : r.executed();
         String seen = "";
         if ((effects & Effects.SYNC_TRANSACTION) != 0) {
           // The vendor's answer: a BEGIN or a chain leaves a transaction open, DDL committed it.
@@ -294,23 +294,13 @@ class RouterTest {
     Router r = router(c, true);
     int first = r.route(PG.classify("SELECT * FROM unlogged_t"));
     assertThat(first).isNotEqualTo(c.primary);
-    int fx = r.failed(sqlState, false, true, true);
+    int fx = r.failed(sqlState, false, true);
     assertThat((fx & Effects.RETRY) != 0).isEqualTo(retried);
     if (retried && !sqlState.equals("25006")) {
       assertThat(r.route(PG.classify("SELECT * FROM unlogged_t"))).isEqualTo(c.primary);
     }
-    assertThat(r.failed(sqlState, false, true, false) & Effects.RETRY)
+    assertThat(r.failed(sqlState, false, false) & Effects.RETRY)
         .as("never a second retry")
         .isZero();
-  }
-
-  @ParameterizedTest(name = "a statement with a consumed stream is not retried ({0})")
-  @CsvSource({"08006", "0A000"})
-  void aConsumedStreamIsNeverSentAgain(String sqlState) throws SQLException {
-    FakeCluster c = new FakeCluster();
-    Router r = router(c, true);
-    int node = r.route(PG.classify("SELECT 1 WHERE ? IS NOT NULL"));
-    assertThat(node).as("a read, on a replica").isNotEqualTo(c.primary);
-    assertThat(r.failed(sqlState, sqlState.startsWith("08"), false, true) & Effects.RETRY).isZero();
   }
 }
