@@ -1,5 +1,7 @@
 package dev.lagwise.it.tx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lagwise.LagwiseConnection;
 import dev.lagwise.testkit.Cluster;
 import dev.lagwise.testkit.Engine;
@@ -279,6 +281,35 @@ final class Cases {
   @FunctionalInterface
   interface Scenario {
     void run(Connection c, String run) throws Exception;
+  }
+
+  /** Inserts row {@code id} of {@code run} into {@code table} (columns run, id). */
+  static void insert(Connection c, String table, String run, long id) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO " + table + " VALUES ('" + run + "', " + id + ")");
+    }
+  }
+
+  /** Rows of {@code run} as a fresh Lagwise connection reads them. */
+  static List<Long> readElsewhere(Cluster cluster, String table, String run) throws SQLException {
+    try (Connection c = lagwise(cluster)) {
+      return ids(c, table, run);
+    }
+  }
+
+  /**
+   * Runs {@code scenario} on the vendor driver alone against the primary (the oracle, which must
+   * give {@code expected}) and through Lagwise, which must give the same.
+   */
+  static void assertLikeVendor(
+      Cluster cluster, String table, String name, Scenario scenario, Outcome expected)
+      throws SQLException {
+    String vendorName = cluster.engine() == Engine.MARIADB ? "Connector/J" : "PgJDBC";
+    Outcome vendor =
+        outcome(cluster, cluster.primary().connect(), table, name + "/vendor", scenario);
+    Outcome lagwise = outcome(cluster, lagwise(cluster), table, name, scenario);
+    assertThat(vendor).as("oracle: %s alone on the primary", vendorName).isEqualTo(expected);
+    assertThat(lagwise).as("Lagwise (%s alone gives %s)", vendorName, vendor).isEqualTo(vendor);
   }
 
   /**

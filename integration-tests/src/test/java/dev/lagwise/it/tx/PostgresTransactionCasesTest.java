@@ -57,25 +57,16 @@ class PostgresTransactionCasesTest {
   }
 
   static void insert(Connection c, String run, long id) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate("INSERT INTO " + ROWS + " VALUES ('" + run + "', " + id + ")");
-    }
+    Cases.insert(c, ROWS, run, id);
   }
 
-  /** Rows of {@code run} as a fresh Lagwise connection reads them. */
   static List<Long> readElsewhere(String run) throws SQLException {
-    try (Connection c = Cases.lagwise(cluster)) {
-      return Cases.ids(c, ROWS, run);
-    }
+    return Cases.readElsewhere(cluster, ROWS, run);
   }
 
   static void assertLikeVendor(String name, Scenario scenario, Outcome expected)
       throws SQLException {
-    Outcome vendor =
-        Cases.outcome(cluster, cluster.primary().connect(), ROWS, name + "/vendor", scenario);
-    Outcome lagwise = Cases.outcome(cluster, Cases.lagwise(cluster), ROWS, name, scenario);
-    assertThat(vendor).as("oracle: PgJDBC alone on the primary").isEqualTo(expected);
-    assertThat(lagwise).as("Lagwise (PgJDBC alone gives %s)", vendor).isEqualTo(vendor);
+    Cases.assertLikeVendor(cluster, ROWS, name, scenario, expected);
   }
 
   // ---------------------------------------------------------------- case 1
