@@ -25,6 +25,10 @@ final class Cluster {
 
   final ConnectionSpec spec;
   final Driver vendor;
+
+  /** Makes this cluster's connections and statements (with the vendor's extension interfaces). */
+  final VendorTypes types;
+
   final ClusterMonitor monitor;
   final SqlClassifier classifier;
   final List<String> hostNames;
@@ -41,6 +45,7 @@ final class Cluster {
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
+    this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
     for (HostSpec h : spec.hosts) {
       names.add(h.toString());

@@ -34,7 +34,7 @@ public final class Connector {
       throw Errors.unavailable(
           "No host of " + spec + " is reachable: " + cluster.describeNodes(), null);
     }
-    return new LogicalConnection(cluster, spec);
+    return cluster.types.connections.make(cluster, spec);
   }
 
   /**

@@ -32,8 +32,11 @@ import java.util.concurrent.Executor;
  * the shared {@link Exchange}; vendor connections, one per host and opened on first use, are in
  * {@link Physicals}; replayable session state is in {@link SessionState}. Nothing here allocates or
  * locks for a statement whose classification is cached.
+ *
+ * <p>Not final: with a vendor driver present, connections are a generated subclass that also
+ * implements the vendor's extension interface ({@link VendorTypes}).
  */
-final class LogicalConnection implements LagwiseConnection {
+class LogicalConnection implements LagwiseConnection {
 
   final Cluster cluster;
   final ConnectionSpec spec;
@@ -73,7 +76,7 @@ final class LogicalConnection implements LagwiseConnection {
    * transaction's node, else where a read would go; with autocommit off it begins the transaction
    * there, as the vendor call would, so commit and rollback end it.
    */
-  private PhysicalConnection forConnectionCall() throws SQLException {
+  PhysicalConnection forConnectionCall() throws SQLException {
     checkOpen();
     PhysicalConnection pc = physical(router.routeConnectionCall());
     router.sent();
@@ -129,7 +132,8 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public Statement createStatement() throws SQLException {
     checkOpen();
-    return new LogicalStatement(this, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
+    return cluster.types.statements.make(
+        this, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
   }
 
   @Override
@@ -140,7 +144,7 @@ final class LogicalConnection implements LagwiseConnection {
   @Override
   public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
     checkOpen();
-    return new LogicalStatement(this, type, concurrency, holdability);
+    return cluster.types.statements.make(this, type, concurrency, holdability);
   }
 
   @Override
@@ -564,12 +568,26 @@ final class LogicalConnection implements LagwiseConnection {
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
+    return iface.cast(vendorTarget(iface));
+  }
+
+  /**
+   * The vendor connection behind a vendor-interface method Lagwise gives no semantics of its own
+   * (see {@link VendorClasses}): as {@link #unwrap}, pinned and counted as writing.
+   */
+  Object vendorTarget(Class<?> iface) throws SQLException {
     checkOpen();
     Connection vendor = physical(router.routeVendorAccess()).connection;
-    if (iface.isInstance(vendor)) {
-      return iface.cast(vendor);
+    return iface.isInstance(vendor) ? vendor : vendor.unwrap(iface);
+  }
+
+  /** {@link #vendorTarget} for a vendor method that declares no SQLException. */
+  Object vendorTargetUnchecked(Class<?> iface) {
+    try {
+      return vendorTarget(iface);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    return vendor.unwrap(iface);
   }
 
   @Override

@@ -10,6 +10,9 @@ import java.sql.Statement;
  * A statement whose SQL is routed per execution. Vendor statements are created lazily, one per
  * host, and given the settings recorded here; results come from the one that ran last. Batches are
  * writes and go to the primary.
+ *
+ * <p>Not final: with a vendor driver present, statements are a generated subclass that also
+ * implements the vendor's statement interface ({@link VendorTypes}).
  */
 class LogicalStatement implements Statement, Exchange.Target {
 
@@ -41,6 +44,14 @@ class LogicalStatement implements Statement, Exchange.Target {
   private boolean poolable;
   private String cursorName;
   private int batchNode = -1;
+
+  /** Settings made through the vendor's statement interface, given to every vendor statement. */
+  VendorSettings vendorSettings;
+
+  /** Statement settings of a vendor extension interface ({@code PGStatement}). */
+  interface VendorSettings {
+    void applyTo(Statement s) throws SQLException;
+  }
 
   /** The node of the batch being executed, or -1: vendorOn hands out its statement. */
   private int batchRunNode = -1;
@@ -268,10 +279,13 @@ class LogicalStatement implements Statement, Exchange.Target {
     if (cursorName != null) {
       s.setCursorName(cursorName);
     }
+    if (vendorSettings != null) {
+      vendorSettings.applyTo(s);
+    }
   }
 
   /** Applies a changed setting to every vendor statement already created. */
-  private void reconfigure() throws SQLException {
+  final void reconfigure() throws SQLException {
     for (Statement s : physical) {
       if (s != null && !s.isClosed()) {
         configure(s);
@@ -637,6 +651,25 @@ class LogicalStatement implements Statement, Exchange.Target {
     }
     Statement s = current != null ? current : statementOn(connection.router.writeNode());
     return iface.isInstance(s) ? iface.cast(s) : s.unwrap(iface);
+  }
+
+  /**
+   * The vendor statement behind a vendor-interface method Lagwise gives no semantics of its own
+   * (see {@link VendorClasses}): the one that ran last, else the one where writes run now.
+   */
+  Object vendorTarget(Class<?> iface) throws SQLException {
+    checkOpen();
+    Statement s = current != null ? current : statementOn(connection.router.writeNode());
+    return iface.isInstance(s) ? s : s.unwrap(iface);
+  }
+
+  /** {@link #vendorTarget} for a vendor method that declares no SQLException. */
+  Object vendorTargetUnchecked(Class<?> iface) {
+    try {
+      return vendorTarget(iface);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   @Override

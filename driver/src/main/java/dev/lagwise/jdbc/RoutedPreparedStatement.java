@@ -14,7 +14,7 @@ import java.sql.Statement;
  * prepare time, routed at every execute, its parameters recorded (see {@link
  * RecordingPreparedStatement}) and applied to the vendor statement of the chosen host.
  */
-final class RoutedPreparedStatement extends RecordingPreparedStatement {
+class RoutedPreparedStatement extends RecordingPreparedStatement {
 
   private final String sql;
 

@@ -35,6 +35,23 @@ final class SessionState {
   static final int SCHEMA = 1;
   static final int CATALOG = 2;
   static final int CLIENT_INFO = 3;
+  static final int VENDOR = 4;
+
+  /**
+   * A setting made through a vendor extension interface ({@code PGConnection.addDataType}, {@code
+   * setPrepareThreshold}): client-side state of the vendor connection, so {@code DISCARD ALL} and a
+   * rollback keep it. The newest setting per {@link #key} wins.
+   */
+  interface VendorSetting {
+
+    /** Settings with equal keys replace each other. */
+    String key();
+
+    /** The value an application reads back. */
+    Object value();
+
+    void applyTo(Connection c) throws SQLException;
+  }
 
   /** One replayable change, applied to a physical connection in sequence order. */
   record Op(long seq, int type, Object value, boolean provisional) {
@@ -51,6 +68,9 @@ final class SessionState {
           break;
         case CATALOG:
           c.setCatalog((String) value);
+          break;
+        case VENDOR:
+          ((VendorSetting) value).applyTo(c);
           break;
         default:
           c.setClientInfo((Properties) value);
@@ -83,7 +103,7 @@ final class SessionState {
 
   /** Records a change; false when the list is full (the caller pins the session instead). */
   boolean record(int type, Object value, boolean provisional) {
-    if (type != SQL && !provisional) {
+    if (type != SQL && type != VENDOR && !provisional) {
       // Keep one committed op per setter: the newest.
       ops.removeIf(o -> o.type() == type && !o.provisional());
     }
@@ -93,6 +113,24 @@ final class SessionState {
     ops.add(new Op(++lastSeq, type, value, provisional));
     version++;
     return true;
+  }
+
+  /** Records a vendor setting, replacing the older one of its key; false when the list is full. */
+  boolean recordVendor(VendorSetting setting) {
+    ops.removeIf(
+        o -> o.type() == VENDOR && ((VendorSetting) o.value()).key().equals(setting.key()));
+    return record(VENDOR, setting, false);
+  }
+
+  /** The newest vendor setting of {@code key}, or null. */
+  VendorSetting vendorSetting(String key) {
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      Op o = ops.get(i);
+      if (o.type() == VENDOR && ((VendorSetting) o.value()).key().equals(key)) {
+        return (VendorSetting) o.value();
+      }
+    }
+    return null;
   }
 
   void committed() {
@@ -115,8 +153,9 @@ final class SessionState {
     }
   }
 
+  /** DISCARD ALL: the server forgets the session; the vendor driver's own settings stay. */
   void reset() {
-    ops.clear();
+    ops.removeIf(o -> o.type() != VENDOR);
     resetEpoch++;
     version++;
   }

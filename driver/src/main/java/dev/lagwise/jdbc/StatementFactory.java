@@ -46,14 +46,15 @@ final class StatementFactory {
                   : vendor.prepareStatement(sql, type, concurrency, holdability);
       return new PrimaryPreparedStatement(connection, pc, sql, ps, concurrency);
     }
-    return new RoutedPreparedStatement(connection, sql, type, concurrency, holdability);
+    return connection.cluster.types.routed.make(
+        connection, sql, type, concurrency, holdability, -1, null, null);
   }
 
   /** A statement asking for generated keys (one of the three forms): a write. */
   PreparedStatement prepareKeyed(String sql, int keys, int[] indexes, String[] names)
       throws SQLException {
     if (!router.writesGoToPrimary()) {
-      return new RoutedPreparedStatement(
+      return connection.cluster.types.routed.make(
           connection,
           sql,
           ResultSet.TYPE_FORWARD_ONLY,

@@ -5,6 +5,13 @@ public final class Classification {
   static final Classification NULL_SQL =
       new Classification(StatementKind.WRITE, Hint.NONE, "no SQL (null)");
 
+  /**
+   * {@code COPY table TO STDOUT} run through PgJDBC's CopyManager (the driver sees the table form
+   * apart from SQL; the SQL classifier calls every COPY a write).
+   */
+  public static final Classification COPY_TO =
+      new Classification(StatementKind.READ, Hint.NONE, "read: COPY TO");
+
   /** Pre-built reads, so that classifying a common read allocates no result. */
   private static final String[] READ_REASONS = {
     "read: SELECT",
