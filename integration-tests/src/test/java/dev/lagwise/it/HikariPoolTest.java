@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PgConnection;
 
 /**
  * HikariCP in front of Lagwise, configured both ways a pool user would: {@code jdbcUrl} (the driver
@@ -201,9 +202,13 @@ class HikariPoolTest {
       assertThat(lagwise.isPinnedToPrimary()).isFalse();
 
       assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
-      PGConnection pg = c.unwrap(PGConnection.class);
-      int pid = pg.getBackendPID();
-      // PGConnection is the primary's physical connection: its backend lives on the primary.
+      // Lagwise's connection is a PGConnection: its backend PID is the primary's, unpinned.
+      assertThat(c.unwrap(PGConnection.class)).isSameAs(lagwise);
+      int pid = c.unwrap(PGConnection.class).getBackendPID();
+      assertThat(lagwise.isPinnedToPrimary()).isFalse();
+      // PgConnection, an internal class, is the primary's physical connection, and pins.
+      PgConnection pg = c.unwrap(PgConnection.class);
+      assertThat(pg.getBackendPID()).isEqualTo(pid);
       try (Connection direct = cluster.primary().connect();
           PreparedStatement ps =
               direct.prepareStatement(

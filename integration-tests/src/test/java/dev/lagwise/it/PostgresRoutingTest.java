@@ -22,6 +22,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PgConnection;
 
 /** Plain JDBC through Lagwise against a real primary with two streaming replicas. */
 @ReplicatedCluster(replicas = 2)
@@ -222,13 +223,14 @@ class PostgresRoutingTest {
     try (Connection c = connect("")) {
       assertThat(c.getMetaData().getConnection()).isSameAs(c);
       assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
-      PGConnection pg = c.unwrap(PGConnection.class);
-      assertThat(pg.getBackendPID()).isPositive();
+      assertThat(c.unwrap(PGConnection.class)).as("Lagwise's connection is one").isSameAs(c);
+      assertThat(c.unwrap(PGConnection.class).getBackendPID()).isPositive();
       assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
-      try (Statement s = ((Connection) pg).createStatement();
+      PgConnection pg = c.unwrap(PgConnection.class);
+      try (Statement s = pg.createStatement();
           ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
         rs.next();
-        assertThat(rs.getBoolean(1)).as("PGConnection is the primary's").isFalse();
+        assertThat(rs.getBoolean(1)).as("PgConnection is the primary's").isFalse();
       }
     }
     DriverPropertyInfo[] info =
