@@ -1,6 +1,7 @@
 package dev.lagwise.jdbc;
 
 import dev.lagwise.routing.Classification;
+import dev.lagwise.routing.SqlClassifier;
 import dev.lagwise.routing.StatementKind;
 import java.io.FilterOutputStream;
 import java.io.FilterWriter;
@@ -121,7 +122,10 @@ final class PgCopyManager extends CopyManager implements Exchange.Target {
     if (sql == null || io == null) {
       throw Errors.invalid("COPY needs the SQL and a " + (op < OUT_WRITER ? "source" : "target"));
     }
-    Classification c = op < OUT_WRITER ? connection.classify(sql) : copyOutClassification(sql);
+    Classification c =
+        op < OUT_WRITER
+            ? connection.classify(sql)
+            : copyOutClassification(connection.classifier, sql);
     this.sql = sql;
     this.io = io;
     this.bufferSize = bufferSize;
@@ -141,43 +145,48 @@ final class PgCopyManager extends CopyManager implements Exchange.Target {
    * STDOUT} whose query the classifier calls a read. Anything else (a data-modifying query, SQL
    * this scan does not follow) is what the classifier says of the whole: a write.
    */
-  Classification copyOutClassification(String sql) {
+  static Classification copyOutClassification(SqlClassifier classifier, String sql) {
     String s = sql.strip();
     if (!s.regionMatches(true, 0, "copy", 0, 4) || s.length() < 6) {
-      return connection.classify(sql);
+      return classifier.classify(sql);
     }
     int i = skipSpace(s, 4);
     if (i == 4 && s.charAt(4) != '(') {
-      return connection.classify(sql);
+      return classifier.classify(sql);
     }
     if (i < s.length() && s.charAt(i) == '(') {
       int end = matchingParen(s, i);
       if (end > 0 && toStdout(s, end + 1)) {
-        Classification inner = connection.classify(s.substring(i + 1, end));
+        Classification inner = classifier.classify(s.substring(i + 1, end));
         if (inner.kind() == StatementKind.READ) {
           return inner;
         }
       }
-      return connection.classify(sql);
+      return classifier.classify(sql);
     }
     // COPY name [(columns)] TO STDOUT ...: a table (only tables can be copied by name).
     int j = i;
     while (j < s.length() && !Character.isWhitespace(s.charAt(j)) && s.charAt(j) != '(') {
       char ch = s.charAt(j);
-      if (ch == '\'' || ch == ';') {
-        return connection.classify(sql);
+      if (ch == '"') {
+        j = s.indexOf('"', j + 1);
+        if (j < 0) {
+          return classifier.classify(sql);
+        }
+      } else if (ch == '\'' || ch == ';' || ch == '$') {
+        return classifier.classify(sql);
       }
       j++;
     }
-    j = skipSpace(s, j);
-    if (j < s.length() && s.charAt(j) == '(') {
-      j = matchingParen(s, j);
+    int columns = skipSpace(s, j);
+    if (columns < s.length() && s.charAt(columns) == '(') {
+      j = matchingParen(s, columns);
       if (j < 0) {
-        return connection.classify(sql);
+        return classifier.classify(sql);
       }
       j++;
     }
-    return toStdout(s, j) ? Classification.COPY_TO : connection.classify(sql);
+    return toStdout(s, j) ? Classification.COPY_TO : classifier.classify(sql);
   }
 
   private static int skipSpace(String s, int i) {
