@@ -13,6 +13,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.implementation.MethodCall;
@@ -44,6 +45,9 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 final class VendorClasses {
 
+  /** Validation is for hand-written definitions; these are made from loaded, valid types. */
+  private static final ByteBuddy BYTE_BUDDY = new ByteBuddy().with(TypeValidation.DISABLED);
+
   private VendorClasses() {}
 
   /**
@@ -64,7 +68,7 @@ final class VendorClasses {
   static Class<?> subclass(Class<?> base, Class<?> iface, Class<?> handler)
       throws ReflectiveOperationException {
     DynamicType.Builder<?> b =
-        new ByteBuddy()
+        BYTE_BUDDY
             .subclass(base, ConstructorStrategy.Default.IMITATE_SUPER_CLASS)
             .name(base.getName() + "$" + iface.getSimpleName())
             .modifiers(Modifier.FINAL)
@@ -183,7 +187,7 @@ final class VendorClasses {
     }
     Constructor<?> ctor = type.getDeclaredConstructor(make.getParameterTypes());
     Class<?> made =
-        new ByteBuddy()
+        BYTE_BUDDY
             .subclass(factory)
             .name(type.getName() + "$Factory")
             .modifiers(Modifier.FINAL)
