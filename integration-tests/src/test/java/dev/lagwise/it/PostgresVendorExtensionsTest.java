@@ -145,6 +145,12 @@ class PostgresVendorExtensionsTest {
       }
       assertThat(onReplica(c)).as("served by the primary").isFalse();
       assertThat(pinned(c)).isFalse();
+      try (Statement s = c.createStatement()) {
+        s.execute("DISCARD ALL");
+      }
+      assertThat(readPoint(c))
+          .as("DISCARD ALL resets the server session, not PgJDBC's types")
+          .isInstanceOf(MyPoint.class);
     }
   }
 
