@@ -39,9 +39,11 @@ import net.bytebuddy.matcher.ElementMatchers;
  * {@link SQLException}). The interface's default methods stay: they are written in terms of the
  * others. Nothing is looked up per call; the reflection here runs once per generated class.
  *
- * <p>The classes are defined in this package and class loader (a private lookup), so they reach the
- * package-private constructors and handlers; the vendor interface must therefore be the one this
- * class loader sees.
+ * <p>The classes are defined in this package and class loader (through this class's own lookup), so
+ * they reach the package-private constructors, handlers and {@code vendorTarget} methods; the
+ * vendor interface must therefore be the one this class loader sees. Each class can be defined once
+ * per class loader: callers keep what they get ({@link VendorTypes} holds them in lazily
+ * initialised holders).
  */
 final class VendorClasses {
 
