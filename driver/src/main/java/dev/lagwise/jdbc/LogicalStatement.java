@@ -292,10 +292,12 @@ class LogicalStatement implements Statement, Exchange.Target {
     return wrapped;
   }
 
+  /** The vendor's error for a closed statement; for one whose connection closed, 08003. */
   final void checkOpen() throws SQLException {
-    if (closed || connection.isClosed()) {
-      throw Errors.closed("Statement");
+    if (closed) {
+      throw Errors.statementClosed(connection.spec.dialect);
     }
+    connection.checkOpen();
   }
 
   private Statement current() throws SQLException {
@@ -601,7 +603,7 @@ class LogicalStatement implements Statement, Exchange.Target {
 
   @Override
   public boolean isClosed() {
-    return closed || connection.isClosed();
+    return closed || connection.closed();
   }
 
   @Override

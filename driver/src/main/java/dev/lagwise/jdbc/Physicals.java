@@ -3,6 +3,7 @@ package dev.lagwise.jdbc;
 import dev.lagwise.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.util.concurrent.Executor;
 
@@ -51,6 +52,71 @@ final class Physicals {
     return null;
   }
 
+  /**
+   * Opens the session's first vendor connection, at {@code getConnection()}, so that a wrong
+   * password, an unknown database or a bad vendor property fails there with the vendor's SQLState
+   * (pools rely on it at start-up): the primary's, which every write and capture uses; when it
+   * cannot be reached, the first other host in URL order that accepts (reads go on while the
+   * primary is down). A refusal other than a connection error is the same on every host and is
+   * thrown at once. Never opens a second connection.
+   */
+  PhysicalConnection openFirst() throws SQLException {
+    int primary = cluster.snapshot().primary();
+    SQLException first = null;
+    StringBuilder errors = new StringBuilder();
+    for (int i = -1; i < slots.length; i++) {
+      int node = i < 0 ? primary : i;
+      if (node < 0 || i >= 0 && node == primary) {
+        continue;
+      }
+      try {
+        return connect(node);
+      } catch (SQLException e) {
+        if (!Errors.isConnectionError(e)) {
+          throw Masking.scrubbed(e, spec.password());
+        }
+        String message = Masking.scrub(e.getMessage(), spec.password());
+        cluster.monitor.reportFailure(node, message);
+        errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
+        errors.append(": ").append(message);
+        first = first == null ? e : first;
+      }
+    }
+    String state = first != null && first.getSQLState() != null ? first.getSQLState() : null;
+    throw new SQLTransientConnectionException(
+        "No host of "
+            + spec
+            + " accepts connections: "
+            + errors
+            + "; hosts: "
+            + cluster.describeNodes(),
+        state != null && state.startsWith("08") ? state : Errors.CONNECTION_FAILED,
+        first);
+  }
+
+  /** The vendor connection to {@code node}, with the vendor's own failure. */
+  private PhysicalConnection connect(int node) throws SQLException {
+    Connection c =
+        cluster.vendor.connect(spec.vendorUrl(spec.hosts.get(node)), spec.vendorProperties);
+    if (c == null) {
+      throw Errors.unavailable(
+          "The vendor driver refused the URL for " + spec.hosts.get(node), null);
+    }
+    return keep(node, c);
+  }
+
+  private PhysicalConnection keep(int node, Connection c) throws SQLException {
+    PhysicalConnection pc;
+    try {
+      pc = new PhysicalConnection(node, c);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    slots[node] = pc;
+    return pc;
+  }
+
   private PhysicalConnection open(int node) throws SQLException {
     HostSpec host = spec.hosts.get(node);
     Connection c;
@@ -65,9 +131,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    PhysicalConnection pc = new PhysicalConnection(node, c);
-    slots[node] = pc;
-    return pc;
+    return keep(node, c);
   }
 
   /** Closes and forgets the vendor connection of {@code node}; the next use opens a new one. */
@@ -113,6 +177,27 @@ final class Physicals {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  /** Closes every vendor connection, ignoring failures: they are lost already. */
+  void closeQuietly() {
+    for (int i = 0; i < slots.length; i++) {
+      drop(i);
+    }
+  }
+
+  /** True when the vendor connection of {@code txNode} or {@code pinnedNode} says it is closed. */
+  boolean anyClosed(int txNode, int pinnedNode) {
+    return closed(txNode) || closed(pinnedNode);
+  }
+
+  private boolean closed(int node) {
+    PhysicalConnection pc = node < 0 ? null : slots[node];
+    try {
+      return pc != null && pc.connection.isClosed();
+    } catch (SQLException e) {
+      return true;
     }
   }
 
