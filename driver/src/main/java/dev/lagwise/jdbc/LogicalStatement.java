@@ -359,9 +359,19 @@ class LogicalStatement implements Statement, Exchange.Target {
     }
   }
 
+  /**
+   * For the calls PgJDBC answers on a closed statement ({@code cancel()}, {@code getConnection()})
+   * and the Connector/J drivers refuse.
+   */
+  private void checkOpenUnlessPostgres() throws SQLException {
+    if (connection.spec.dialect != Dialect.POSTGRESQL) {
+      checkOpen();
+    }
+  }
+
   @Override
   public void cancel() throws SQLException {
-    checkOpen();
+    checkOpenUnlessPostgres();
     Statement s = current;
     if (s != null) {
       s.cancel();
@@ -595,7 +605,7 @@ class LogicalStatement implements Statement, Exchange.Target {
 
   @Override
   public Connection getConnection() throws SQLException {
-    checkOpen();
+    checkOpenUnlessPostgres();
     return connection;
   }
 

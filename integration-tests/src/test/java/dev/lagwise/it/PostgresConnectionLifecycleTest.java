@@ -223,7 +223,8 @@ class PostgresConnectionLifecycleTest {
     assertClosedStatement(() -> s.executeQuery("SELECT 1"));
     assertClosedStatement(s::getResultSet);
     assertClosedStatement(() -> s.setFetchSize(10));
-    assertClosedStatement(s::getConnection);
+    assertThat(s.getConnection()).as("PgJDBC answers it on a closed statement").isSameAs(c);
+    s.cancel();
     PreparedStatement routed = c.prepareStatement("SELECT 1");
     routed.close();
     assertClosedStatement(routed::executeQuery);
@@ -232,6 +233,11 @@ class PostgresConnectionLifecycleTest {
     bound.close();
     assertClosedStatement(bound::executeUpdate);
     assertClosedStatement(() -> bound.setInt(1, 1));
+    c.setAutoCommit(false);
+    assertClosedStatement(bound::executeUpdate);
+    // Nothing began a transaction: the isolation level can still change.
+    c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+    c.setAutoCommit(true);
 
     Statement open = c.createStatement();
     c.close();
