@@ -198,7 +198,7 @@ class PostgresValidationTest {
   void connectCostsAtMostOneVendorConnectMore() throws Exception {
     // Warm: the cluster (monitor, classifier) exists after the first connection in this JVM.
     connect("").close();
-    int n = 20;
+    int n = 40;
     long lagwise = 0;
     long vendor = 0;
     for (int i = 0; i < n; i++) {
