@@ -29,6 +29,10 @@ public final class Connector {
       LogicalConnection c = new LogicalConnection(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();
+      if (!cluster.anyNodeUp()) {
+        // A host accepted us, so what the monitor knows is old news: ask every host once more.
+        cluster.monitor.probeNow();
+      }
       if (first.readOnly()) {
         // readOnly=true among the vendor's properties (PgJDBC): read-only from the start.
         c.router.setReadOnly(true);
