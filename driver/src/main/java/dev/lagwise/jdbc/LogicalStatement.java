@@ -60,7 +60,19 @@ class LogicalStatement implements Statement, Exchange.Target {
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
     execute(sql, QUERY, NO_KEYS, null, null);
-    return wrap(current.getResultSet());
+    return queryResult();
+  }
+
+  /**
+   * The result set of the query that just ran; a statement closed by another thread meanwhile says
+   * so instead of failing with a NullPointerException.
+   */
+  final ResultSet queryResult() throws SQLException {
+    Statement s = current;
+    if (s == null) {
+      throw Errors.statementClosed(connection.spec.dialect);
+    }
+    return wrap(s.getResultSet());
   }
 
   @Override
@@ -647,6 +659,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
+    checkOpen();
     Statement s = current != null ? current : statementOn(connection.router.writeNode());
     return iface.isInstance(s) ? iface.cast(s) : s.unwrap(iface);
   }
@@ -656,6 +669,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     if (iface.isInstance(this)) {
       return true;
     }
+    checkOpen();
     Statement s = current != null ? current : statementOn(connection.router.writeNode());
     return iface.isInstance(s) || s.isWrapperFor(iface);
   }
