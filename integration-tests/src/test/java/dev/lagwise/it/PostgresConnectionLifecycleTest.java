@@ -322,6 +322,32 @@ class PostgresConnectionLifecycleTest {
   }
 
   @Test
+  void stoppingTheHostOfAReadOnlyTransactionBreaksTheLogicalConnection() throws Exception {
+    Connection c = connect();
+    Node stopped = null;
+    try (Statement s = c.createStatement()) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      stopped = node(port(s, "SELECT inet_server_port()"));
+      assertThat(stopped.port()).isNotEqualTo(cluster.primary().port());
+      stopped.stop();
+      assertThatThrownBy(() -> s.execute("SELECT 1"))
+          .isInstanceOf(SQLException.class)
+          .extracting(x -> ((SQLException) x).getSQLState())
+          .asString()
+          .matches("08...|57P01");
+      assertThat(c.isClosed()).isTrue();
+      assertThat(c.isValid(2)).isFalse();
+      c.close();
+    } finally {
+      if (stopped != null) {
+        stopped.start();
+      }
+    }
+    cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+  }
+
+  @Test
   void losingThePinnedConnectionBreaksTheLogicalConnection() throws Exception {
     Connection c = connect();
     try (Statement s = c.createStatement()) {
