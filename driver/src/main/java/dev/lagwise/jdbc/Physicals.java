@@ -1,5 +1,7 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,19 +58,15 @@ final class Physicals {
    * Opens the session's first vendor connection, at {@code getConnection()}, so that a wrong
    * password, an unknown database or a bad vendor property fails there with the vendor's SQLState
    * (pools rely on it at start-up): the primary's, which every write and capture uses; when it
-   * cannot be reached, the first other host in URL order that accepts (reads go on while the
-   * primary is down). A refusal other than a connection error is the same on every host and is
-   * thrown at once. Never opens a second connection.
+   * cannot be reached, the first other host that accepts (reads go on while the primary is down),
+   * hosts the monitor last saw answering first, each group in URL order, so that a primary known to
+   * be down or hung costs no connect timeout. A refusal other than a connection error would be the
+   * same on every host and is thrown at once. Never opens a second connection.
    */
   PhysicalConnection openFirst() throws SQLException {
-    int primary = cluster.snapshot().primary();
     SQLException first = null;
     StringBuilder errors = new StringBuilder();
-    for (int i = -1; i < slots.length; i++) {
-      int node = i < 0 ? primary : i;
-      if (node < 0 || i >= 0 && node == primary) {
-        continue;
-      }
+    for (int node : connectOrder(cluster.snapshot())) {
       try {
         return connect(node);
       } catch (SQLException e) {
@@ -92,6 +90,26 @@ final class Physicals {
             + cluster.describeNodes(),
         state != null && state.startsWith("08") ? state : Errors.CONNECTION_FAILED,
         first);
+  }
+
+  /** The primary; then replicas the monitor saw answering; then the others; each in URL order. */
+  static int[] connectOrder(ClusterSnapshot s) {
+    int n = s.size();
+    int[] order = new int[n];
+    int k = 0;
+    int primary = s.primary();
+    if (primary >= 0) {
+      order[k++] = primary;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < n; i++) {
+        boolean up = s.status(i) == NodeStatus.PRIMARY || s.status(i) == NodeStatus.REPLICA;
+        if (i != primary && up == (pass == 0)) {
+          order[k++] = i;
+        }
+      }
+    }
+    return order;
   }
 
   /** The vendor connection to {@code node}, with the vendor's own failure. */

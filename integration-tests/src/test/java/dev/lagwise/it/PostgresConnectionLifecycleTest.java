@@ -348,6 +348,32 @@ class PostgresConnectionLifecycleTest {
   }
 
   @Test
+  void aPrimaryKnownToHangCostsGetConnectionNoConnectTimeout() throws Exception {
+    // "localhost": a cluster of its own in this JVM, with a monitor that notices within a second.
+    String url =
+        cluster.lagwiseUrl().replace("127.0.0.1", "localhost")
+            + "?connectTimeout=5&socketTimeout=5&lagwise.pollInterval=100ms"
+            + "&lagwise.probeTimeout=1s&lagwise.maxLag=60s";
+    Node primary = cluster.primary();
+    try (Connection held = DriverManager.getConnection(url, cluster.user(), cluster.password())) {
+      primary.hang();
+      try {
+        Thread.sleep(2500);
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url, cluster.user(), cluster.password());
+            Statement s = c.createStatement()) {
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .as("getConnection went to a replica without waiting for the hung primary")
+              .isLessThan(Duration.ofSeconds(3));
+          assertThat(port(s, "SELECT inet_server_port()")).isNotEqualTo(primary.port());
+        }
+      } finally {
+        primary.unhang();
+      }
+    }
+  }
+
+  @Test
   void losingThePinnedConnectionBreaksTheLogicalConnection() throws Exception {
     Connection c = connect();
     try (Statement s = c.createStatement()) {
