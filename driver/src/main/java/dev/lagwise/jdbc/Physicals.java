@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The vendor connections of one logical connection, one slot per host, opened on first use and
@@ -164,19 +165,37 @@ final class Physicals {
   /**
    * Drops every dead vendor connection, so that it is reopened on next use; false when one of them
    * holds the open transaction ({@code txNode}) or pinned state ({@code pinnedNode}): that cannot
-   * be reopened.
+   * be reopened. Those are asked first, then the others while {@code timeout} seconds (0: no limit)
+   * last: a pool's validation timeout bounds the whole call, not each vendor connection's.
    */
   boolean validate(int timeout, int txNode, int pinnedNode) throws SQLException {
-    for (int i = 0; i < slots.length; i++) {
-      PhysicalConnection pc = slots[i];
-      if (pc != null && !pc.connection.isValid(timeout)) {
-        if (i == txNode || i == pinnedNode) {
-          return false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < slots.length; i++) {
+        boolean holds = i == txNode || i == pinnedNode;
+        PhysicalConnection pc = slots[i];
+        if (pc == null || holds != (pass == 0)) {
+          continue;
         }
-        drop(i);
+        int left = timeout == 0 ? 0 : secondsLeft(deadline);
+        if (left < 0) {
+          return true;
+        }
+        if (!pc.connection.isValid(left)) {
+          if (holds) {
+            return false;
+          }
+          drop(i);
+        }
       }
     }
     return true;
+  }
+
+  /** Whole seconds until {@code deadline}, at least 1; -1 once it has passed. */
+  private static int secondsLeft(long deadline) {
+    long nanos = deadline - System.nanoTime();
+    return nanos <= 0 ? -1 : (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos));
   }
 
   /** Closes every vendor connection; throws the first failure after trying all. */
