@@ -25,16 +25,23 @@ public final class Connector {
   public static Connection connect(String url, Properties info) throws SQLException {
     ConnectionSpec spec = ConnectionSpec.parse(url, info);
     Cluster cluster = ClusterRegistry.acquire(spec);
-    if (!cluster.anyNodeUp()) {
-      // What we know may be old news (hosts restarted since): ask every host once more.
-      cluster.monitor.probeNow();
-    }
-    if (!cluster.anyNodeUp()) {
+    try {
+      LogicalConnection c = cluster.types.connections.make(cluster, spec);
+      // Fails here, with the vendor's SQLState, when no host accepts this session.
+      PhysicalConnection first = c.physicals.openFirst();
+      if (!cluster.anyNodeUp()) {
+        // A host accepted us, so what the monitor knows is old news: ask every host once more.
+        cluster.monitor.probeNow();
+      }
+      if (first.readOnly()) {
+        // readOnly=true among the vendor's properties (PgJDBC): read-only from the start.
+        c.router.setReadOnly(true);
+      }
+      return c;
+    } catch (SQLException | RuntimeException e) {
       cluster.release();
-      throw Errors.unavailable(
-          "No host of " + spec + " is reachable: " + cluster.describeNodes(), null);
+      throw e;
     }
-    return cluster.types.connections.make(cluster, spec);
   }
 
   /**

@@ -27,12 +27,61 @@ final class Errors {
     return new SQLException(message, INVALID_PARAMETER);
   }
 
-  static SQLException closed(String what) {
-    return new SQLException(what + " is closed", CONNECTION_DOES_NOT_EXIST);
+  /**
+   * A closed connection is used: the vendor driver's message and SQLState (class 08 on each, so
+   * that pools drop the connection).
+   */
+  static SQLException connectionClosed(Dialect d) {
+    switch (d) {
+      case MARIADB:
+        return new SQLException("Connection is closed", "08000", 1220);
+      case MYSQL:
+        return new SQLException(
+            "No operations allowed after connection closed.", CONNECTION_DOES_NOT_EXIST);
+      default:
+        return new SQLException("This connection has been closed.", CONNECTION_DOES_NOT_EXIST);
+    }
+  }
+
+  /**
+   * A closed statement is used: the vendor driver's message and SQLState, never class 08 (PgJDBC's
+   * 55000, object not in prerequisite state): pools such as HikariCP evict a connection on 08.
+   */
+  static SQLException statementClosed(Dialect d) {
+    switch (d) {
+      case MARIADB:
+        return new SQLException("Cannot do an operation on a closed statement", "42000");
+      case MYSQL:
+        return new SQLException("No operations allowed after statement closed.", "S1009");
+      default:
+        return new SQLException("This statement has been closed.", "55000");
+    }
   }
 
   static SQLTransientConnectionException unavailable(String message, Throwable cause) {
     return new SQLTransientConnectionException(message, CONNECTION_FAILED, cause);
+  }
+
+  /**
+   * A statement failed because its vendor connection to {@code host} broke (the host went down):
+   * the vendor's SQLState, with the host and every host's state in the message, as when the
+   * connection cannot be opened. A batch's failure stays the vendor's, with its update counts.
+   */
+  static SQLException connectionLost(String host, SQLException e, String password, String nodes) {
+    if (e instanceof BatchUpdateException) {
+      return e;
+    }
+    String state = e.getSQLState() != null ? e.getSQLState() : CONNECTION_FAILED;
+    return new SQLTransientConnectionException(
+        "Connection to "
+            + host
+            + " lost: "
+            + Masking.scrub(e.getMessage(), password)
+            + "; hosts: "
+            + nodes,
+        state,
+        e.getErrorCode(),
+        e);
   }
 
   /** MySQL/MariaDB ER_OPTION_PREVENTS_STATEMENT: what a read_only replica answers to a write. */

@@ -78,7 +78,7 @@ final class Exchange {
         result = target.perform(s, op);
       } catch (SQLException thrown) {
         SQLException e = node == cluster.snapshot().primary() ? thrown : Errors.onReplica(thrown);
-        int fx = router.failed(e.getSQLState(), Errors.isConnectionError(e), attempt == 0);
+        int fx = router.failed(e.getSQLState(), broken(e, node), attempt == 0);
         failed(fx, node, e);
         if ((fx & Effects.MARK_PRIMARY_ONLY) != 0) {
           cluster.classifier.markPrimaryOnly(sql);
@@ -86,7 +86,13 @@ final class Exchange {
           target.reclassified(c);
         }
         if ((fx & Effects.RETRY) == 0) {
-          throw e;
+          throw (fx & Effects.DROP_CONNECTION) != 0 && Errors.isConnectionError(e)
+              ? Errors.connectionLost(
+                  cluster.hostNames.get(node),
+                  e,
+                  connection.spec.password(),
+                  cluster.describeNodes())
+              : e;
         }
         continue;
       }
@@ -96,11 +102,35 @@ final class Exchange {
     }
   }
 
+  /**
+   * A connection error, or a failure after which the vendor closed its connection: PgJDBC reports a
+   * backend terminated by the server as the server's FATAL error (57P01), not as 08006, and closes
+   * the connection. Asked only after a failure ({@code isClosed()} is a flag on both drivers).
+   */
+  private boolean broken(SQLException e, int node) {
+    if (Errors.isConnectionError(e)) {
+      return true;
+    }
+    PhysicalConnection pc = physicals.existing(node);
+    try {
+      return pc != null && pc.connection.isClosed();
+    } catch (SQLException ignored) {
+      return true;
+    }
+  }
+
   private void failed(int fx, int node, SQLException e) {
     if ((fx & Effects.DROP_CONNECTION) != 0) {
       physicals.drop(node);
-      cluster.monitor.reportFailure(
-          node, Masking.scrub(e.getMessage(), connection.spec.password()));
+      if (Errors.isConnectionError(e)) {
+        // The host may be gone; a backend the server terminated (57P01) says nothing of the host.
+        cluster.monitor.reportFailure(
+            node, Masking.scrub(e.getMessage(), connection.spec.password()));
+      }
+    }
+    if ((fx & Effects.SESSION_LOST) != 0) {
+      connection.lost();
+      return;
     }
     try {
       apply(fx, physicals.existing(node), null);

@@ -85,7 +85,27 @@ class LogicalConnection implements LagwiseConnection {
 
   void checkOpen() throws SQLException {
     if (closed) {
-      throw Errors.closed("Connection");
+      throw Errors.connectionClosed(spec.dialect);
+    }
+  }
+
+  /** The flag alone, without {@link #isClosed()}'s look at the vendor connections. */
+  boolean closed() {
+    return closed;
+  }
+
+  /**
+   * The vendor connection that held the open transaction or unreplayable state is gone: this
+   * connection is closed, as the vendor's is after a fatal error, so that pools see it.
+   */
+  void lost() {
+    if (!closed) {
+      closed = true;
+      try {
+        physicals.closeQuietly();
+      } finally {
+        cluster.release();
+      }
     }
   }
 
@@ -144,7 +164,7 @@ class LogicalConnection implements LagwiseConnection {
   @Override
   public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
     checkOpen();
-    return cluster.types.statements.make(this, type, concurrency, holdability);
+    return statements.create(type, concurrency, holdability);
   }
 
   @Override
@@ -490,7 +510,9 @@ class LogicalConnection implements LagwiseConnection {
   /**
    * Valid while not closed, no open transaction or pinned state sits on a dead connection, and some
    * host is reachable. A dead vendor connection outside a transaction is dropped and reopened on
-   * next use, so a replica restart does not invalidate pooled connections. Opens nothing.
+   * next use, so a replica restart does not invalidate pooled connections; one holding the
+   * transaction or pinned state closes this connection. Asks every open vendor connection (the
+   * primary's, opened by getConnection, among them); opens nothing.
    */
   @Override
   public boolean isValid(int timeout) throws SQLException {
@@ -501,6 +523,7 @@ class LogicalConnection implements LagwiseConnection {
       return false;
     }
     if (!physicals.validate(timeout, router.transactionNode(), router.pinnedNode())) {
+      lost();
       return false;
     }
     return cluster.anyNodeUp();
@@ -535,8 +558,12 @@ class LogicalConnection implements LagwiseConnection {
     }
   }
 
+  /** Also true once the vendor closed the connection holding the transaction or pinned state. */
   @Override
   public boolean isClosed() {
+    if (!closed && physicals.anyClosed(router.transactionNode(), router.pinnedNode())) {
+      lost();
+    }
     return closed;
   }
 

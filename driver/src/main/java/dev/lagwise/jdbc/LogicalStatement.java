@@ -71,7 +71,19 @@ class LogicalStatement implements Statement, Exchange.Target {
   @Override
   public ResultSet executeQuery(String sql) throws SQLException {
     execute(sql, QUERY, NO_KEYS, null, null);
-    return wrap(current.getResultSet());
+    return queryResult();
+  }
+
+  /**
+   * The result set of the query that just ran; a statement closed by another thread meanwhile says
+   * so instead of failing with a NullPointerException.
+   */
+  final ResultSet queryResult() throws SQLException {
+    Statement s = current;
+    if (s == null) {
+      throw Errors.statementClosed(connection.spec.dialect);
+    }
+    return wrap(s.getResultSet());
   }
 
   @Override
@@ -306,10 +318,12 @@ class LogicalStatement implements Statement, Exchange.Target {
     return wrapped;
   }
 
+  /** The vendor's error for a closed statement; for one whose connection closed, 08003. */
   final void checkOpen() throws SQLException {
-    if (closed || connection.isClosed()) {
-      throw Errors.closed("Statement");
+    if (closed) {
+      throw Errors.statementClosed(connection.spec.dialect);
     }
+    connection.checkOpen();
   }
 
   private Statement current() throws SQLException {
@@ -371,9 +385,19 @@ class LogicalStatement implements Statement, Exchange.Target {
     }
   }
 
+  /**
+   * For the calls PgJDBC answers on a closed statement ({@code cancel()}, {@code getConnection()})
+   * and the Connector/J drivers refuse.
+   */
+  private void checkOpenUnlessPostgres() throws SQLException {
+    if (connection.spec.dialect != Dialect.POSTGRESQL) {
+      checkOpen();
+    }
+  }
+
   @Override
   public void cancel() throws SQLException {
-    checkOpen();
+    checkOpenUnlessPostgres();
     Statement s = current;
     if (s != null) {
       s.cancel();
@@ -607,7 +631,7 @@ class LogicalStatement implements Statement, Exchange.Target {
 
   @Override
   public Connection getConnection() throws SQLException {
-    checkOpen();
+    checkOpenUnlessPostgres();
     return connection;
   }
 
@@ -615,7 +639,7 @@ class LogicalStatement implements Statement, Exchange.Target {
 
   @Override
   public boolean isClosed() {
-    return closed || connection.isClosed();
+    return closed || connection.closed();
   }
 
   @Override
@@ -649,6 +673,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
+    checkOpen();
     Statement s = current != null ? current : statementOn(connection.router.writeNode());
     return iface.isInstance(s) ? iface.cast(s) : s.unwrap(iface);
   }
@@ -677,6 +702,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     if (iface.isInstance(this)) {
       return true;
     }
+    checkOpen();
     Statement s = current != null ? current : statementOn(connection.router.writeNode());
     return iface.isInstance(s) || s.isWrapperFor(iface);
   }

@@ -76,4 +76,18 @@ final class Masking {
     }
     return message.replace(secret, "***");
   }
+
+  /**
+   * {@code e} itself when its message does not contain {@code secret}; else a copy with the same
+   * SQLState and error code and the secret replaced (without {@code e} as cause, which would carry
+   * it).
+   */
+  static java.sql.SQLException scrubbed(java.sql.SQLException e, String secret) {
+    String message = e.getMessage();
+    String clean = scrub(message, secret);
+    if (clean == null || clean.equals(message)) {
+      return e;
+    }
+    return new java.sql.SQLException(clean, e.getSQLState(), e.getErrorCode());
+  }
 }

@@ -27,9 +27,19 @@ final class PhysicalConnection {
   private long appliedSeq;
   private int resetEpoch;
 
-  PhysicalConnection(int node, Connection connection) {
+  /**
+   * {@code connection} freshly opened: its read-only flag is the vendor's, which a URL property
+   * ({@code readOnly=true}) may have set.
+   */
+  PhysicalConnection(int node, Connection connection) throws SQLException {
     this.node = node;
     this.connection = connection;
+    this.readOnly = connection.isReadOnly();
+  }
+
+  /** The read-only flag the vendor connection has now. */
+  boolean readOnly() {
+    return readOnly;
   }
 
   /**

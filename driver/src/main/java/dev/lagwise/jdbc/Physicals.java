@@ -1,10 +1,14 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.monitor.ClusterSnapshot;
+import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Router;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The vendor connections of one logical connection, one slot per host, opened on first use and
@@ -51,6 +55,87 @@ final class Physicals {
     return null;
   }
 
+  /**
+   * Opens the session's first vendor connection, at {@code getConnection()}, so that a wrong
+   * password, an unknown database or a bad vendor property fails there with the vendor's SQLState
+   * (pools rely on it at start-up): the primary's, which every write and capture uses; when it
+   * cannot be reached, the first other host that accepts (reads go on while the primary is down),
+   * hosts the monitor last saw answering first, each group in URL order, so that a primary known to
+   * be down or hung costs no connect timeout. A refusal other than a connection error would be the
+   * same on every host and is thrown at once. Never opens a second connection.
+   */
+  PhysicalConnection openFirst() throws SQLException {
+    SQLException first = null;
+    StringBuilder errors = new StringBuilder();
+    for (int node : connectOrder(cluster.snapshot())) {
+      try {
+        return connect(node);
+      } catch (SQLException e) {
+        if (!Errors.isConnectionError(e)) {
+          throw Masking.scrubbed(e, spec.password());
+        }
+        String message = Masking.scrub(e.getMessage(), spec.password());
+        cluster.monitor.reportFailure(node, message);
+        errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
+        errors.append(": ").append(message);
+        first = first == null ? e : first;
+      }
+    }
+    String state = first != null && first.getSQLState() != null ? first.getSQLState() : null;
+    throw new SQLTransientConnectionException(
+        "No host of "
+            + spec
+            + " accepts connections: "
+            + errors
+            + "; hosts: "
+            + cluster.describeNodes(),
+        state != null && state.startsWith("08") ? state : Errors.CONNECTION_FAILED,
+        first);
+  }
+
+  /** The primary; then replicas the monitor saw answering; then the others; each in URL order. */
+  static int[] connectOrder(ClusterSnapshot s) {
+    int n = s.size();
+    int[] order = new int[n];
+    int k = 0;
+    int primary = s.primary();
+    if (primary >= 0) {
+      order[k++] = primary;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < n; i++) {
+        boolean up = s.status(i) == NodeStatus.PRIMARY || s.status(i) == NodeStatus.REPLICA;
+        if (i != primary && up == (pass == 0)) {
+          order[k++] = i;
+        }
+      }
+    }
+    return order;
+  }
+
+  /** The vendor connection to {@code node}, with the vendor's own failure. */
+  private PhysicalConnection connect(int node) throws SQLException {
+    Connection c =
+        cluster.vendor.connect(spec.vendorUrl(spec.hosts.get(node)), spec.vendorProperties);
+    if (c == null) {
+      throw Errors.unavailable(
+          "The vendor driver refused the URL for " + spec.hosts.get(node), null);
+    }
+    return keep(node, c);
+  }
+
+  private PhysicalConnection keep(int node, Connection c) throws SQLException {
+    PhysicalConnection pc;
+    try {
+      pc = new PhysicalConnection(node, c);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    slots[node] = pc;
+    return pc;
+  }
+
   private PhysicalConnection open(int node) throws SQLException {
     HostSpec host = spec.hosts.get(node);
     Connection c;
@@ -65,9 +150,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    PhysicalConnection pc = new PhysicalConnection(node, c);
-    slots[node] = pc;
-    return pc;
+    return keep(node, c);
   }
 
   /** Closes and forgets the vendor connection of {@code node}; the next use opens a new one. */
@@ -82,19 +165,37 @@ final class Physicals {
   /**
    * Drops every dead vendor connection, so that it is reopened on next use; false when one of them
    * holds the open transaction ({@code txNode}) or pinned state ({@code pinnedNode}): that cannot
-   * be reopened.
+   * be reopened. Those are asked first, then the others while {@code timeout} seconds (0: no limit)
+   * last: a pool's validation timeout bounds the whole call, not each vendor connection's.
    */
   boolean validate(int timeout, int txNode, int pinnedNode) throws SQLException {
-    for (int i = 0; i < slots.length; i++) {
-      PhysicalConnection pc = slots[i];
-      if (pc != null && !pc.connection.isValid(timeout)) {
-        if (i == txNode || i == pinnedNode) {
-          return false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < slots.length; i++) {
+        boolean holds = i == txNode || i == pinnedNode;
+        PhysicalConnection pc = slots[i];
+        if (pc == null || holds != (pass == 0)) {
+          continue;
         }
-        drop(i);
+        int left = timeout == 0 ? 0 : secondsLeft(deadline);
+        if (left < 0) {
+          return true;
+        }
+        if (!pc.connection.isValid(left)) {
+          if (holds) {
+            return false;
+          }
+          drop(i);
+        }
       }
     }
     return true;
+  }
+
+  /** Whole seconds until {@code deadline}, at least 1; -1 once it has passed. */
+  private static int secondsLeft(long deadline) {
+    long nanos = deadline - System.nanoTime();
+    return nanos <= 0 ? -1 : (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos));
   }
 
   /** Closes every vendor connection; throws the first failure after trying all. */
@@ -113,6 +214,27 @@ final class Physicals {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  /** Closes every vendor connection, ignoring failures: they are lost already. */
+  void closeQuietly() {
+    for (int i = 0; i < slots.length; i++) {
+      drop(i);
+    }
+  }
+
+  /** True when the vendor connection of {@code txNode} or {@code pinnedNode} says it is closed. */
+  boolean anyClosed(int txNode, int pinnedNode) {
+    return closed(txNode) || closed(pinnedNode);
+  }
+
+  private boolean closed(int node) {
+    PhysicalConnection pc = node < 0 ? null : slots[node];
+    try {
+      return pc != null && pc.connection.isClosed();
+    } catch (SQLException e) {
+      return true;
     }
   }
 

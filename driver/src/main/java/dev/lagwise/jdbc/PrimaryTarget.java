@@ -48,6 +48,11 @@ final class PrimaryTarget implements Exchange.Target {
   }
 
   long run(int op) throws SQLException {
+    if (delegate.isClosed()) {
+      // Before routing: a closed statement must not begin a transaction.
+      connection.checkOpen();
+      throw Errors.statementClosed(connection.spec.dialect);
+    }
     return connection.exchange.run(this, op >= BATCH ? null : classification, op, sql);
   }
 

@@ -119,7 +119,7 @@ class RoutedPreparedStatement extends RecordingPreparedStatement {
   @Override
   public ResultSet executeQuery() throws SQLException {
     run(QUERY);
-    return wrap(current.getResultSet());
+    return queryResult();
   }
 
   @Override

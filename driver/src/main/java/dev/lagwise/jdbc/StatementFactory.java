@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Which kind of Lagwise statement a {@code prepare*} call makes. A statement that can only be a
@@ -28,9 +29,16 @@ final class StatementFactory {
     this.router = connection.router;
   }
 
+  /** A plain statement; its vendor statements are created at execution, on each host. */
+  Statement create(int type, int concurrency, int holdability) throws SQLException {
+    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
+    return connection.cluster.types.statements.make(connection, type, concurrency, holdability);
+  }
+
   /** {@code holdability} -2: {@code prepareStatement(sql)}, replayed as that overload. */
   PreparedStatement prepare(String sql, int type, int concurrency, int holdability)
       throws SQLException {
+    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
     boolean plain = holdability == -2;
     Classification c = connection.classify(sql);
     if ((concurrency == ResultSet.CONCUR_UPDATABLE
@@ -78,6 +86,7 @@ final class StatementFactory {
   /** A procedure call runs where writes run (a procedure may write); straight delegates. */
   CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
       throws SQLException {
+    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
     PhysicalConnection pc = forWrite();
     CallableStatement cs =
         holdability == -1

@@ -79,12 +79,16 @@ final class TransactionControl {
     return connection.physical(node);
   }
 
-  /** Ending the transaction failed: it is over all the same (the server rolled it back). */
+  /**
+   * Ending the transaction failed: it is over all the same (the server rolled it back). When its
+   * connection is gone, so is this one, as PgJDBC's after a fatal error.
+   */
   private void endedBadly(int node, SQLException e) throws SQLException {
-    if (Errors.isConnectionError(e)) {
-      physicals.drop(node);
-    }
+    boolean lost = Errors.isConnectionError(e) || physicals.anyClosed(node, -1);
     exchange.apply(router.ended(false), null, null);
+    if (lost) {
+      connection.lost();
+    }
   }
 
   /** The connection a new savepoint goes to, beginning the transaction where a statement would. */

@@ -71,8 +71,9 @@ class RoutingTest {
   }
 
   @Test
-  void physicalConnectionsOpenLazily() throws SQLException {
+  void getConnectionOpensThePrimaryAndReplicasOpenOnFirstUse() throws SQLException {
     try (Connection c = connect("")) {
+      assertThat(StubDriver.OPENED).containsOnlyKeys(primary);
       c.setAutoCommit(false);
       c.setAutoCommit(true);
       c.setReadOnly(true);
@@ -80,16 +81,30 @@ class RoutingTest {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.clearWarnings();
       c.getTransactionIsolation();
-      assertThat(StubDriver.OPENED).isEmpty();
+      assertThat(StubDriver.OPENED).containsOnlyKeys(primary);
       for (int i = 0; i < 5; i++) {
         run(c, "SELECT 1");
       }
-      assertThat(StubDriver.OPENED).doesNotContainKey(primary).hasSize(1);
+      assertThat(StubDriver.OPENED).containsKey(primary).hasSize(2);
     }
+    StubDriver.OPENED.clear();
     try (Connection c = connect("")) {
-      StubDriver.OPENED.clear();
       run(c, "UPDATE t SET a = 1");
       assertThat(StubDriver.OPENED).containsOnlyKeys(primary);
+    }
+  }
+
+  @Test
+  void withThePrimaryDownGetConnectionKeepsAReplicaAndWritesFailWithA08State() throws Exception {
+    StubDriver.DOWN.put(primary, true);
+    try (Connection c = connect("?lagwise.pollInterval=20ms")) {
+      assertThat(StubDriver.OPENED).doesNotContainKey(primary).hasSize(1);
+      assertThatThrownBy(() -> run(c, "UPDATE t SET a = 1"))
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining(primary)
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .asString()
+          .startsWith("08");
     }
   }
 

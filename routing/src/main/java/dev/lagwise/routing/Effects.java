@@ -43,5 +43,12 @@ public final class Effects {
    */
   public static final int SYNC_TRANSACTION = 512;
 
+  /**
+   * The failed node's connection was lost while it held the open transaction or state that cannot
+   * be replayed (a pinned session): the logical connection cannot go on and is closed, as the
+   * vendor driver closes its connection after a fatal error.
+   */
+  public static final int SESSION_LOST = 1024;
+
   private Effects() {}
 }

@@ -45,6 +45,9 @@ import java.util.function.Supplier;
  * TX(n)     | setAutoCommit(true)                     | commits on n; capture if it wrote    | AUTO
  * TX(n)     | COMMIT AND CHAIN, MySQL DDL             | n; capture if it wrote               | TX(n)
  * TX(n)     | statement fails (first one included)    | the transaction stays on n           | TX(n)
+ * TX(n)     | n's connection lost (not by its first)  | SESSION_LOST: the connection closes  | closed
+ * any       | pinned node's connection lost           | SESSION_LOST: the connection closes  | closed
+ * AUTO      | READ failed, connection lost            | retried once on a new connection     | AUTO
  * SQL_TX/TX | setReadOnly / setTransactionIsolation   | 25001, nothing changes               | same
  * any tx    | commit or rollback fails                | the transaction is over              | AUTO/IDLE
  * </pre>
@@ -411,6 +414,8 @@ public final class Router {
     if (connectionBroken) {
       fx |= Effects.DROP_CONNECTION;
       selector.forget(node);
+      // A transaction that this very statement was to begin held nothing yet.
+      boolean lost = node == txNode && !curStartedTx || node == pinnedNode;
       if (node == txNode) {
         // The transaction died with its connection.
         txNode = -1;
@@ -418,6 +423,9 @@ public final class Router {
       }
       if (node == pinnedNode) {
         pinnedNode = -1;
+      }
+      if (lost) {
+        return fx | Effects.SESSION_LOST;
       }
     }
     if (curStartedTx && autoCommit) {
@@ -447,6 +455,15 @@ public final class Router {
       // A batch, a call or a multi-statement string that failed may still have committed part of
       // its work: the position is captured anyway.
       fx |= capture(node, false);
+    }
+    if (connectionBroken
+        && firstAttempt
+        && autocommitStatement
+        && c != null
+        && c.kind() == StatementKind.READ) {
+      // A read in autocommit changed nothing: it runs again on a new connection (a replica's
+      // elsewhere, the primary's reopened).
+      return fx | Effects.RETRY;
     }
     if (!firstAttempt || !autocommitStatement || node == s.primary() || c == null) {
       return fx;

@@ -116,8 +116,9 @@ class RouterTest {
   /**
    * Runs {@code events} (separated by {@code ;}) and describes each: a statement as {@code node} (P
    * primary, R replica) followed by effects, a JDBC call by its effects; the final state last.
-   * Statements: SQL text; {@code !SQL} fails with a plain error; JDBC calls: {@code ac=on|off},
-   * {@code ro=on|off}, {@code commit()}, {@code rollback()}, {@code savepoint()}.
+   * Statements: SQL text; {@code !SQL} fails with a plain error, {@code ~SQL} with its connection
+   * lost (08006); JDBC calls: {@code ac=on|off}, {@code ro=on|off}, {@code commit()}, {@code
+   * rollback()}, {@code savepoint()}.
    */
   static String run(boolean postgres, String events) throws SQLException {
     FakeCluster c = new FakeCluster();
@@ -152,10 +153,14 @@ class RouterTest {
         out.add(where(c, node));
       } else {
         boolean fails = e.startsWith("!");
-        String sql = fails ? e.substring(1) : e;
+        boolean lost = e.startsWith("~");
+        String sql = fails || lost ? e.substring(1) : e;
         Classification cl = classifier.classify(sql);
         int node = r.route(cl);
-        int effects = fails ? r.failed("22012", false, true) : r.executed();
+        int effects =
+            fails
+                ? r.failed("22012", false, true)
+                : lost ? r.failed("08006", true, true) : r.executed();
         String seen = "";
         if ((effects & Effects.SYNC_TRANSACTION) != 0) {
           // The vendor's answer: a BEGIN or a chain leaves a transaction open, DDL committed it.
@@ -187,6 +192,12 @@ class RouterTest {
     }
     if ((effects & Effects.RECORD_SESSION_SQL) != 0) {
       b.append(" record");
+    }
+    if ((effects & Effects.RETRY) != 0) {
+      b.append(" retry");
+    }
+    if ((effects & Effects.SESSION_LOST) != 0) {
+      b.append(" lost");
     }
     return b.toString();
   }
@@ -236,6 +247,17 @@ class RouterTest {
           PREPARE p AS SELECT 1; SELECT 1 => P capture | P | AUTO pinned
           ac=off; ro=on; PREPARE p AS SELECT 1; commit(); SELECT 1 => - | - | R | R committed | R | TX(R) pinned
           /*lagwise:primary*/ SELECT 1 => P | AUTO
+          # a lost connection: the transaction's or the pinned node's closes the session
+          ac=off; INSERT INTO t VALUES (1); ~SELECT 1 => - | P | P rolledback lost | IDLE
+          ac=off; ro=on; SELECT 1; ~SELECT 2 => - | - | R | R rolledback lost | IDLE
+          ac=off; ~SELECT 1 => - | P rolledback | IDLE
+          BEGIN; ~SELECT 1 => P | P rolledback lost | AUTO
+          PREPARE p AS SELECT 1; ~SELECT 1 => P capture | P lost | AUTO
+          # in autocommit nothing is lost: a read runs again on a new connection, a write does not
+          ~SELECT 1 => R retry | AUTO
+          ~/*lagwise:primary*/ SELECT 1 => P retry | AUTO
+          ~INSERT INTO t VALUES (1) => P | AUTO
+          SET search_path TO a; ~SELECT 1 => P record | R retry | AUTO
           """)
   void postgresql(String events, String expected) throws SQLException {
     assertThat(run(true, events)).isEqualTo(expected.strip());
