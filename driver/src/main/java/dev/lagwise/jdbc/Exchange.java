@@ -72,7 +72,14 @@ final class Exchange {
       PhysicalConnection pc;
       long result;
       try {
+        boolean opening = physicals.existing(node) == null;
         pc = physicals.prepare(node, router, state);
+        if (opening && router.refusedIsolation(node)) {
+          // The new connection revealed a default isolation this replica refuses: route again
+          // (to the primary), as the first choice had the same chance.
+          attempt--;
+          continue;
+        }
         Statement s = target.vendorOn(pc);
         target.running(s);
         result = target.perform(s, op);
@@ -103,7 +110,12 @@ final class Exchange {
           node, Masking.scrub(e.getMessage(), connection.spec.password()));
     }
     try {
-      apply(fx, physicals.existing(node), null);
+      PhysicalConnection pc = physicals.existing(node);
+      apply(fx, pc, null);
+      if ((fx & Effects.CHECK_DEFAULT_ISOLATION) != 0 && pc != null) {
+        router.defaultIsolationSeen(
+            IsolationLevels.loginDefault(connection.spec.dialect, pc.connection));
+      }
     } catch (SQLException ignored) {
       // The statement's own failure is what the application must see.
     }
@@ -138,6 +150,11 @@ final class Exchange {
       boolean on = pc.connection.getAutoCommit();
       pc.autoCommitSetBySql(on);
       apply(router.autoCommitSetBySql(on), pc, sql);
+    }
+    if ((fx & Effects.SYNC_ISOLATION) != 0) {
+      int levels = IsolationLevels.inForce(connection.spec.dialect, pc.connection);
+      router.isolationSeen(IsolationLevels.session(levels), IsolationLevels.current(levels));
+      pc.isolationInForce(router.isolation(), router.isolationEpoch());
     }
     if ((fx & Effects.SYNC_TRANSACTION) != 0) {
       Boolean open = connection.spec.dialect.transactionOpen(pc.connection);

@@ -274,14 +274,15 @@ final class LogicalConnection implements LagwiseConnection {
   }
 
   /**
-   * The level set on this connection; before any, the level of an open vendor connection, or the
-   * dialect's server default without opening one (a pool asks this of every new connection).
+   * The level set on this connection through JDBC or SQL (the open transaction's own, after {@code
+   * SET TRANSACTION}); before any, the level of an open vendor connection, or the dialect's server
+   * default without opening one (a pool asks this of every new connection).
    */
   @Override
   public int getTransactionIsolation() throws SQLException {
     checkOpen();
-    if (router.isolation() != -1) {
-      return router.isolation();
+    if (router.reportedIsolation() != -1) {
+      return router.reportedIsolation();
     }
     PhysicalConnection open = physicals.anyOpen();
     if (open != null) {

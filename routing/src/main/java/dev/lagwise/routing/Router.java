@@ -93,7 +93,27 @@ public final class Router {
 
   private boolean autoCommit = true;
   private boolean readOnly;
+
+  /** The session's isolation level as last set by JDBC or SQL, or -1 (the server's default). */
   private int isolation = -1;
+
+  /**
+   * The most isolated default a server reported for this session (server, database or role
+   * setting), or -1: what the session runs at when {@link #isolation} is -1.
+   */
+  private int defaultIsolation = -1;
+
+  /** The level SQL set for the open transaction only ({@code SET TRANSACTION}), or -1. */
+  private int txIsolation = -1;
+
+  /** {@link #isolation} before SQL changed it in the open transaction, which a rollback undoes. */
+  private int isolationUndo = -2;
+
+  /**
+   * Bumped when vendor connections may hold another isolation level than the one they were given
+   * (SQL changed it, a rollback or DISCARD ALL undid it): they forget what they were given.
+   */
+  private int isolationEpoch;
 
   /** Bumped on every change of autocommit, read-only or isolation; physical connections sync. */
   private int version;
@@ -237,7 +257,14 @@ public final class Router {
     if (txNode >= 0) {
       return txNode;
     }
-    return placement.place(kind, hint, !autoCommit, readOnly, isolation, pinnedNode);
+    if (kind == StatementKind.BEGIN_READ_ONLY
+        && cur.mayChangeIsolation()
+        && !dialect.replicasServeSerializable()) {
+      // START TRANSACTION READ ONLY ISOLATION LEVEL ...: perhaps serializable, which replicas
+      // refuse.
+      return placement.primary(RouteReason.TRANSACTION);
+    }
+    return placement.place(kind, hint, !autoCommit, readOnly, effectiveIsolation(), pinnedNode);
   }
 
   /** Records, before the statement is sent, the transaction it begins. */
@@ -325,12 +352,15 @@ public final class Router {
       // Tracked from the vendor's flag, not pinned: the session keeps its replicas.
       return Effects.SYNC_AUTOCOMMIT;
     }
-    int fx = 0;
+    int fx =
+        c != null && c.mayChangeIsolation() && kind != StatementKind.READ
+            ? Effects.SYNC_ISOLATION
+            : 0;
     switch (kind) {
       case BEGIN:
       case BEGIN_READ_ONLY:
         if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
-          fx = c.rollsBack() ? endTransaction(false) : endTransaction(true);
+          fx |= c.rollsBack() ? endTransaction(false) : endTransaction(true);
           // The chained transaction continues on the same node, unless the vendor says otherwise
           // (COMMIT AND CHAIN in an aborted transaction only rolls back).
           txNode = node;
@@ -348,16 +378,20 @@ public final class Router {
         return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture(node, false) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
-        return wrote(node)
+        return fx
+            | wrote(node)
             | (c.controlsTransactionsInSeveralStatements() ? Effects.SYNC_TRANSACTION : 0);
       case SESSION_REPLAYABLE:
-        return Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
+        return fx | Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
       case SESSION_RESET:
         pinnedNode = -1;
         vendorWrites = false;
+        resetIsolation();
         return Effects.SESSION_RESET;
+      case TRANSACTION_SCOPED:
+        return fx | (vendorWrites ? wrote(node) : 0);
       case WRITE:
-        fx = wrote(node);
+        fx |= wrote(node);
         if (c.mayCommitImplicitly() && txNode >= 0) {
           // The open transaction may have been committed: ask the vendor.
           fx |= Effects.SYNC_TRANSACTION;
@@ -414,6 +448,12 @@ public final class Router {
       if (node == txNode) {
         // The transaction died with its connection.
         txNode = -1;
+        txIsolation = -1;
+        if (isolationUndo != -2) {
+          isolation = isolationUndo;
+          isolationUndo = -2;
+          version++;
+        }
         fx |= Effects.ROLLED_BACK;
       }
       if (node == pinnedNode) {
@@ -459,7 +499,9 @@ public final class Router {
     }
     if (replicaOnlyError(sqlState)) {
       curRetryOnPrimary = true;
-      return fx | Effects.RETRY;
+      // 0A000 may be the replica refusing serializable (a default the session never set): the
+      // caller asks that replica for its default ({@link #defaultIsolationSeen}).
+      return fx | Effects.RETRY | ("0A000".equals(sqlState) ? Effects.CHECK_DEFAULT_ISOLATION : 0);
     }
     return fx;
   }
@@ -583,6 +625,15 @@ public final class Router {
     txWrote = false;
     txBySql = false;
     txSent = false;
+    txIsolation = -1;
+    if (isolationUndo != -2) {
+      if (!committed) {
+        isolation = isolationUndo;
+        isolationEpoch++;
+        version++;
+      }
+      isolationUndo = -2;
+    }
     int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
     if (committed && wrote) {
       return fx | capture(node, false);
@@ -638,6 +689,85 @@ public final class Router {
       isolation = level;
       version++;
     }
+  }
+
+  /**
+   * After a statement that may change the isolation level ({@link Effects#SYNC_ISOLATION}), the
+   * server of the node that ran it says which levels are in force: {@code session} for the
+   * transactions to come, {@code current} for the open one. From now on they are the session's, as
+   * if set through JDBC; on a server that undoes session changes on rollback, a rollback of the
+   * open transaction restores the earlier level.
+   */
+  public void isolationSeen(int session, int current) {
+    if (session >= 0 && session != isolation) {
+      if (sessionSqlIsProvisional() && isolationUndo == -2) {
+        isolationUndo = isolation;
+      }
+      isolation = session;
+      isolationEpoch++;
+      version++;
+    }
+    txIsolation = txNode >= 0 && txSent && current != session ? current : -1;
+  }
+
+  /**
+   * A server reported {@code level} as the default isolation of this session's login (server,
+   * database or role setting) when its connection opened or after it refused serializable.
+   * Serializable is remembered: replicas that refuse it are not used for this session's reads.
+   */
+  public void defaultIsolationSeen(int level) {
+    if (level > defaultIsolation) {
+      defaultIsolation = level;
+    }
+  }
+
+  /**
+   * The statement just routed to {@code node} would run at an isolation level that node refuses,
+   * which its connection revealed only when it opened ({@link #defaultIsolationSeen}): the decision
+   * is undone, and the caller routes the statement again. False: it stays.
+   */
+  public boolean refusedIsolation(int node) {
+    if (dialect.replicasServeSerializable()
+        || effectiveIsolation() != SERIALIZABLE
+        || node == topology.view().primary()
+        || curNode != node
+        || txNode >= 0 && !curStartedTx) {
+      return false;
+    }
+    selector.finished(node);
+    if (curStartedTx) {
+      txNode = -1;
+    }
+    return true;
+  }
+
+  private void resetIsolation() {
+    // DISCARD ALL / RESET ALL: back to the server's default, on every connection.
+    if (isolation != -1) {
+      isolation = -1;
+      version++;
+    }
+    isolationEpoch++;
+  }
+
+  private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
+
+  /** The level the session's next transaction runs at: set by JDBC or SQL, else the default. */
+  public int effectiveIsolation() {
+    return isolation != -1 ? isolation : defaultIsolation;
+  }
+
+  /**
+   * What {@code getTransactionIsolation()} reports without asking a server: the open transaction's
+   * own level, else the session's; -1 when only a server knows.
+   */
+  public int reportedIsolation() {
+    return txNode >= 0 && txIsolation != -1 ? txIsolation : isolation;
+  }
+
+  /** See {@link #isolationEpoch}. */
+  public int isolationEpoch() {
+    return isolationEpoch;
   }
 
   // ---------------------------------------------------------------- state for the caller
