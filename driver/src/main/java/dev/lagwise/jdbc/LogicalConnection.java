@@ -399,16 +399,22 @@ final class LogicalConnection implements LagwiseConnection {
     recordSetter(SessionState.CLIENT_INFO, copy);
   }
 
+  /**
+   * As the vendor connection reports it once brought up to the session, so that {@code SET
+   * application_name} counts as on PgJDBC; before any is open, what was set, else the URL's.
+   */
   @Override
   public String getClientInfo(String name) throws SQLException {
     checkOpen();
-    return state.clientInfo != null ? state.clientInfo.getProperty(name) : null;
+    PhysicalConnection pc = ClientInfo.source(this);
+    return pc != null ? pc.connection.getClientInfo(name) : ClientInfo.unopened(this, name);
   }
 
   @Override
   public Properties getClientInfo() throws SQLException {
     checkOpen();
-    return getClientInfoCopy();
+    PhysicalConnection pc = ClientInfo.source(this);
+    return pc != null ? pc.connection.getClientInfo() : ClientInfo.unopened(this);
   }
 
   @Override
