@@ -57,17 +57,20 @@ final class IsolationLevels {
   }
 
   /**
-   * The default isolation of a PostgreSQL login as {@code c} sees it; -1 on other servers. {@code
-   * SHOW} takes no snapshot, so a hot standby answers even when it refuses the level itself.
+   * The default isolation of a PostgreSQL login as {@code c} sees it; -1 on other servers or when
+   * it cannot say. {@code SHOW} takes no snapshot, so a hot standby answers even when it refuses
+   * the level itself.
    */
-  static int loginDefault(Dialect dialect, Connection c) throws SQLException {
+  static int loginDefault(Dialect dialect, Connection c) {
     if (dialect != Dialect.POSTGRESQL) {
       return -1;
     }
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW default_transaction_isolation")) {
-      rs.next();
-      return parse(rs.getString(1));
+      return rs.next() ? parse(rs.getString(1)) : -1;
+    } catch (SQLException e) {
+      // Unknown (a proxy that refuses SHOW): a replica's 0A000 still reveals a refused level.
+      return -1;
     }
   }
 

@@ -90,6 +90,16 @@ class MariaDbReportedStateTest {
           run(c, "SET @@session.tx_isolation = 'REPEATABLE-READ'");
           seen.add("variable " + c.getTransactionIsolation());
           seen.add("read " + one(c, "SELECT @@tx_isolation"));
+          // The next transaction only.
+          c.setAutoCommit(false);
+          run(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+          seen.add("next " + c.getTransactionIsolation());
+          seen.add("read next " + one(c, "SELECT @@tx_isolation"));
+          seen.add("in transaction " + c.getTransactionIsolation());
+          c.commit();
+          seen.add("after commit " + c.getTransactionIsolation());
+          seen.add("read after commit " + one(c, "SELECT @@tx_isolation"));
+          c.setAutoCommit(true);
         });
   }
 
