@@ -275,6 +275,15 @@ class PostgresReportedStateTest {
             ps.setInt(1, 7);
             seen.add("bound again " + ps);
           }
+          try (PreparedStatement write =
+                  c.prepareStatement("INSERT INTO prs_dates VALUES (?, ?) ON CONFLICT DO NOTHING");
+              PreparedStatement call = c.prepareCall("SELECT upper(?)")) {
+            write.setInt(1, 99);
+            write.setDate(2, java.sql.Date.valueOf("2024-02-29"));
+            seen.add("write " + write);
+            call.setString(1, "x");
+            seen.add("call " + call);
+          }
         });
   }
 
