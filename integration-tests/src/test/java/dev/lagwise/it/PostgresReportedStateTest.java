@@ -154,6 +154,28 @@ class PostgresReportedStateTest {
     }
   }
 
+  /** Read-only transactions that ask for serializable in SQL start on the primary. */
+  @Test
+  void readOnlyTransactionsAskingForSerializableStartOnThePrimary() throws Exception {
+    try (Connection c = lagwise("")) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      run(c, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+      assertThat(one(c, "SELECT count(*) > 0 FROM pg_class")).isEqualTo("t");
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      assertThat(lastNode(c)).isEqualTo(primary());
+      c.commit();
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+    }
+    try (Connection c = lagwise("")) {
+      run(c, "START TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE");
+      assertThat(one(c, "SELECT count(*) > 0 FROM pg_class")).isEqualTo("t");
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      run(c, "COMMIT");
+      assertThat(lastNode(c)).isEqualTo(primary());
+    }
+  }
+
   // ---------------------------------------------------------------- client info, fetch size
 
   @Test

@@ -242,6 +242,8 @@ final class Analyzer {
           nEscaped = t == QUOTED && lx.escaped;
           if (t == WORD && endsWithIsolation(lx.start, lx.end)) {
             flags |= Classification.ISOLATION;
+          } else if (t == WORD && isWord(lx.start, lx.end, "serializable")) {
+            flags |= Classification.SERIALIZABLE;
           }
           if (mode == SET_MODE && mysql && depth == 0 && prevTok != DOT) {
             if (k == Keywords.GLOBAL || k == Keywords.PERSIST || k == Keywords.PERSIST_ONLY) {
@@ -300,6 +302,10 @@ final class Analyzer {
   /** ISOLATION, transaction_isolation, tx_isolation, default_transaction_isolation. */
   private boolean endsWithIsolation(int s, int e) {
     return e - s >= 9 && sql.regionMatches(true, e - 9, "isolation", 0, 9);
+  }
+
+  private boolean isWord(int s, int e, String lower) {
+    return e - s == lower.length() && sql.regionMatches(true, s, lower, 0, lower.length());
   }
 
   private boolean isOperatorWord(int s, int e) {

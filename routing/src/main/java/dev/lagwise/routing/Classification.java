@@ -52,6 +52,9 @@ public final class Classification {
    */
   static final int ISOLATION = 32;
 
+  /** Names the level SERIALIZABLE (as a word, not a string): PostgreSQL standbys refuse it. */
+  static final int SERIALIZABLE = 64;
+
   private final StatementKind kind;
   private final Hint hint;
   private final String reason;
@@ -94,6 +97,15 @@ public final class Classification {
   /** Several statements with transaction control: ask the vendor whether one is open after. */
   public boolean controlsTransactionsInSeveralStatements() {
     return (flags & MULTI_CONTROL) != 0;
+  }
+
+  /**
+   * Asks for serializable isolation ({@code START TRANSACTION READ ONLY ISOLATION LEVEL
+   * SERIALIZABLE}, {@code SET TRANSACTION ISOLATION LEVEL SERIALIZABLE}): not for a PostgreSQL
+   * standby.
+   */
+  public boolean mayRequestSerializable() {
+    return (flags & (ISOLATION | SERIALIZABLE)) == (ISOLATION | SERIALIZABLE);
   }
 
   /** May change the isolation level: ask the server which one is in force after it ran. */

@@ -243,6 +243,8 @@ final class Heads {
       readWrite |= prev == Keywords.READ && k == Keywords.WRITE;
       if (isAny(a, "isolation")) {
         a.flags |= Classification.ISOLATION;
+      } else if (isAny(a, "serializable")) {
+        a.flags |= Classification.SERIALIZABLE;
       }
       prev = k;
     }

@@ -257,11 +257,11 @@ public final class Router {
     if (txNode >= 0) {
       return txNode;
     }
-    if (kind == StatementKind.BEGIN_READ_ONLY
-        && cur.mayChangeIsolation()
+    if ((kind == StatementKind.BEGIN_READ_ONLY || kind == StatementKind.TRANSACTION_SCOPED)
+        && cur.mayRequestSerializable()
         && !dialect.replicasServeSerializable()) {
-      // START TRANSACTION READ ONLY ISOLATION LEVEL ...: perhaps serializable, which replicas
-      // refuse.
+      // START TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE, or SET TRANSACTION ... as the
+      // first statement of a read-only transaction: a standby would refuse it.
       return placement.primary(RouteReason.TRANSACTION);
     }
     return placement.place(kind, hint, !autoCommit, readOnly, effectiveIsolation(), pinnedNode);

@@ -261,7 +261,8 @@ class RouterTest {
           ac=off; SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/2; rollback(); ac=on; SELECT 1 => - | P record isolation | - | P rolledback | - | R | AUTO
           ac=off; SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/2; commit(); ac=on; SELECT 1 => - | P record isolation | - | P committed | - | P | AUTO iso=8,8
           START TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE; COMMIT => P isolation | P committed | AUTO
-          START TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ; COMMIT => P isolation | P committed | AUTO
+          START TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ; COMMIT => R isolation | R committed | AUTO
+          ac=off; ro=on; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=2/8; commit() => - | - | P isolation | - | P committed | IDLE iso=2,2
           SELECT isolation FROM t => R | AUTO
           """)
   void postgresql(String events, String expected) throws SQLException {
