@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * replica only if the connection is read-only, else on the primary; (5) with autocommit on, a READ
  * or {@code START TRANSACTION READ ONLY} goes to a replica that is usable within {@code maxLag} and
  * has what the session must see ({@link SessionPositions}), anything else to the primary; (6) no
- * replica qualifies: the primary. Serializable reads go to the primary where replicas refuse them.
+ * replica qualifies: the primary. Serializable reads go to the primary where replicas refuse them,
+ * whether JDBC, SQL (as the server reports after it) or a login default made the session
+ * serializable ({@link IsolationState}).
  *
  * <p>Transactions. States: AUTO (autocommit, no transaction), SQL_TX(n) (autocommit, a transaction
  * begun by SQL on node n), IDLE (autocommit off, nothing run since the last end), TX(n) (autocommit
@@ -94,26 +96,7 @@ public final class Router {
   private boolean autoCommit = true;
   private boolean readOnly;
 
-  /** The session's isolation level as last set by JDBC or SQL, or -1 (the server's default). */
-  private int isolation = -1;
-
-  /**
-   * The most isolated default a server reported for this session (server, database or role
-   * setting), or -1: what the session runs at when {@link #isolation} is -1.
-   */
-  private int defaultIsolation = -1;
-
-  /** The level SQL set for the open transaction only ({@code SET TRANSACTION}), or -1. */
-  private int txIsolation = -1;
-
-  /** {@link #isolation} before SQL changed it in the open transaction, which a rollback undoes. */
-  private int isolationUndo = -2;
-
-  /**
-   * Bumped when vendor connections may hold another isolation level than the one they were given
-   * (SQL changed it, a rollback or DISCARD ALL undid it): they forget what they were given.
-   */
-  private int isolationEpoch;
+  private final IsolationState isolation = new IsolationState();
 
   /** Bumped on every change of autocommit, read-only or isolation; physical connections sync. */
   private int version;
@@ -264,7 +247,7 @@ public final class Router {
       // first statement of a read-only transaction: a standby would refuse it.
       return placement.primary(RouteReason.TRANSACTION);
     }
-    return placement.place(kind, hint, !autoCommit, readOnly, effectiveIsolation(), pinnedNode);
+    return placement.place(kind, hint, !autoCommit, readOnly, isolation.effective(), pinnedNode);
   }
 
   /** Records, before the statement is sent, the transaction it begins. */
@@ -386,7 +369,8 @@ public final class Router {
       case SESSION_RESET:
         pinnedNode = -1;
         vendorWrites = false;
-        resetIsolation();
+        isolation.reset();
+        version++;
         return Effects.SESSION_RESET;
       case TRANSACTION_SCOPED:
         return fx | (vendorWrites ? wrote(node) : 0);
@@ -448,10 +432,7 @@ public final class Router {
       if (node == txNode) {
         // The transaction died with its connection.
         txNode = -1;
-        txIsolation = -1;
-        if (isolationUndo != -2) {
-          isolation = isolationUndo;
-          isolationUndo = -2;
+        if (isolation.ended(false)) {
           version++;
         }
         fx |= Effects.ROLLED_BACK;
@@ -625,14 +606,8 @@ public final class Router {
     txWrote = false;
     txBySql = false;
     txSent = false;
-    txIsolation = -1;
-    if (isolationUndo != -2) {
-      if (!committed) {
-        isolation = isolationUndo;
-        isolationEpoch++;
-        version++;
-      }
-      isolationUndo = -2;
+    if (isolation.ended(committed)) {
+      version++;
     }
     int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
     if (committed && wrote) {
@@ -685,8 +660,7 @@ public final class Router {
       throw new SQLException(
           "Cannot change transaction isolation level in the middle of a transaction.", "25001");
     }
-    if (level != isolation) {
-      isolation = level;
+    if (isolation.set(level)) {
       version++;
     }
   }
@@ -699,15 +673,9 @@ public final class Router {
    * open transaction restores the earlier level.
    */
   public void isolationSeen(int session, int current) {
-    if (session >= 0 && session != isolation) {
-      if (sessionSqlIsProvisional() && isolationUndo == -2) {
-        isolationUndo = isolation;
-      }
-      isolation = session;
-      isolationEpoch++;
+    if (isolation.seen(session, current, txNode >= 0 && txSent, sessionSqlIsProvisional())) {
       version++;
     }
-    txIsolation = txNode >= 0 && txSent && current != session ? current : -1;
   }
 
   /**
@@ -716,9 +684,7 @@ public final class Router {
    * Serializable is remembered: replicas that refuse it are not used for this session's reads.
    */
   public void defaultIsolationSeen(int level) {
-    if (level > defaultIsolation) {
-      defaultIsolation = level;
-    }
+    isolation.loginDefaultSeen(level);
   }
 
   /**
@@ -728,7 +694,7 @@ public final class Router {
    */
   public boolean refusedIsolation(int node) {
     if (dialect.replicasServeSerializable()
-        || effectiveIsolation() != SERIALIZABLE
+        || isolation.effective() != IsolationState.SERIALIZABLE
         || node == topology.view().primary()
         || curNode != node
         || txNode >= 0 && !curStartedTx) {
@@ -741,20 +707,9 @@ public final class Router {
     return true;
   }
 
-  private void resetIsolation() {
-    // DISCARD ALL / RESET ALL: back to the server's default, on every connection.
-    if (isolation != -1) {
-      isolation = -1;
-      version++;
-    }
-    isolationEpoch++;
-  }
-
-  private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
-
   /** The level the session's next transaction runs at: set by JDBC or SQL, else the default. */
   public int effectiveIsolation() {
-    return isolation != -1 ? isolation : defaultIsolation;
+    return isolation.effective();
   }
 
   /**
@@ -762,12 +717,15 @@ public final class Router {
    * own level, else the session's; -1 when only a server knows.
    */
   public int reportedIsolation() {
-    return txNode >= 0 && txIsolation != -1 ? txIsolation : isolation;
+    return isolation.reported(txNode >= 0);
   }
 
-  /** See {@link #isolationEpoch}. */
+  /**
+   * Bumped when vendor connections may hold another isolation level than the one they were given
+   * (SQL changed it, a rollback or DISCARD ALL undid it): they forget what they were given.
+   */
   public int isolationEpoch() {
-    return isolationEpoch;
+    return isolation.epoch;
   }
 
   // ---------------------------------------------------------------- state for the caller
@@ -780,9 +738,9 @@ public final class Router {
     return readOnly;
   }
 
-  /** The isolation level set through JDBC, or -1. */
+  /** The isolation level set through JDBC or SQL, or -1. */
   public int isolation() {
-    return isolation;
+    return isolation.session;
   }
 
   public int version() {
