@@ -72,7 +72,12 @@ final class Exchange {
       PhysicalConnection pc;
       long result;
       try {
-        boolean opening = physicals.existing(node) == null;
+        PhysicalConnection known = physicals.existing(node);
+        boolean opening = known == null;
+        if (!opening && router.defaultCheckDue(node)) {
+          checkDefaultIsolation(known);
+          opening = true;
+        }
         pc = physicals.prepare(node, router, state);
         if (opening && router.refusedIsolation(node)) {
           // The new connection revealed a default isolation this replica refuses: route again
@@ -164,6 +169,25 @@ final class Exchange {
               : router.transactionStateSeen(pc.node, open),
           pc,
           sql);
+    }
+  }
+
+  /**
+   * Asks {@code pc} for the login's default isolation, in autocommit unless a transaction is open
+   * there, so that the question begins no vendor transaction.
+   */
+  private void checkDefaultIsolation(PhysicalConnection pc) throws SQLException {
+    boolean toggle = !pc.autoCommit() && !router.transactionOpenOn(pc.node);
+    if (toggle) {
+      pc.setAutoCommit(true);
+    }
+    try {
+      router.defaultIsolationSeen(
+          IsolationLevels.loginDefault(connection.spec.dialect, pc.connection));
+    } finally {
+      if (toggle) {
+        pc.setAutoCommit(false);
+      }
     }
   }
 

@@ -165,10 +165,33 @@ class PostgresServerIsolationTest {
     }
   }
 
+  /** A read-only transaction on {@code c}; its node. */
+  static String readOnlyTransaction(Connection c) throws SQLException {
+    c.setReadOnly(true);
+    c.setAutoCommit(false);
+    try {
+      one(c, "SELECT count(*) FROM pg_class");
+      c.commit();
+      return c.unwrap(LagwiseConnection.class).lastNode();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+      c.setReadOnly(false);
+    }
+  }
+
   @Test
   void aServerDefaultOfSerializableOnEveryNodeSendsReadsToThePrimary() throws Exception {
-    try (Connection before = lagwise(cluster.user(), cluster.password())) {
+    try (Connection before = lagwise(cluster.user(), cluster.password());
+        Connection inTransactions = lagwise(cluster.user(), cluster.password())) {
       awaitReplicasSeen(before);
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (readOnlyTransaction(inTransactions).equals(primary()) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(readOnlyTransaction(inTransactions)).isNotEqualTo(primary());
       // A session whose replica connection opened before the change.
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       do {
@@ -189,6 +212,14 @@ class PostgresServerIsolationTest {
         // The open session: its replica refuses the next read (0A000), which is retried on the
         // primary; the session's later reads stay there.
         readsSucceedOnThePrimary(before);
+        // A session whose read-only transactions ran on a replica: the one that meets the new
+        // default there fails (a transaction is never moved); the next one starts on the primary.
+        assertThatThrownBy(() -> readOnlyTransaction(inTransactions))
+            .isInstanceOf(SQLException.class)
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo("0A000");
+        assertThat(readOnlyTransaction(inTransactions)).isEqualTo(primary());
+        assertThat(readOnlyTransaction(inTransactions)).isEqualTo(primary());
         try (Connection c = lagwise(cluster.user(), cluster.password())) {
           awaitReplicasSeen(c);
           readOnlyTransactionFirst(c);

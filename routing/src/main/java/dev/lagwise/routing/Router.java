@@ -113,6 +113,11 @@ public final class Router {
   /** Node where state that cannot be replayed lives, or -1. */
   private int pinnedNode = -1;
 
+  /**
+   * A replica to ask for its default isolation before its next use, or -1 (see {@link #failed}).
+   */
+  private int defaultCheckNode = -1;
+
   /** Unwrapped to a vendor object: its writes are invisible here, so every end captures. */
   private boolean vendorWrites;
 
@@ -469,6 +474,17 @@ public final class Router {
       // its work: the position is captured anyway.
       fx |= capture(node, false);
     }
+    if ("0A000".equals(sqlState) && node != s.primary() && !dialect.replicasServeSerializable()) {
+      // Perhaps the replica refusing a serializable default the session never set (changed by a
+      // reload after its connection opened): that replica is asked for its default
+      // ({@link #defaultIsolationSeen}), now in autocommit, else before its next use, once the
+      // transaction it aborted is over.
+      if (txNode < 0 && !curStartedTx) {
+        fx |= Effects.CHECK_DEFAULT_ISOLATION;
+      } else {
+        defaultCheckNode = node;
+      }
+    }
     if (!firstAttempt || !autocommitStatement || node == s.primary() || c == null) {
       return fx;
     }
@@ -480,9 +496,7 @@ public final class Router {
     }
     if (replicaOnlyError(sqlState)) {
       curRetryOnPrimary = true;
-      // 0A000 may be the replica refusing serializable (a default the session never set): the
-      // caller asks that replica for its default ({@link #defaultIsolationSeen}).
-      return fx | Effects.RETRY | ("0A000".equals(sqlState) ? Effects.CHECK_DEFAULT_ISOLATION : 0);
+      return fx | Effects.RETRY;
     }
     return fx;
   }
@@ -685,6 +699,19 @@ public final class Router {
    */
   public void defaultIsolationSeen(int level) {
     isolation.loginDefaultSeen(level);
+  }
+
+  /**
+   * True, once, when the vendor connection of {@code node}, to which a statement was just routed,
+   * must first be asked for its default isolation ({@link #defaultIsolationSeen}, then {@link
+   * #refusedIsolation}): it refused a statement inside a transaction that is now over.
+   */
+  public boolean defaultCheckDue(int node) {
+    if (defaultCheckNode != node || txNode == node && txSent) {
+      return false;
+    }
+    defaultCheckNode = -1;
+    return true;
   }
 
   /**

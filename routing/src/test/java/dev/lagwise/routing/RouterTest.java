@@ -330,6 +330,23 @@ class RouterTest {
     assertThat((fx & Effects.CHECK_DEFAULT_ISOLATION) != 0)
         .as("0A000 may be the replica refusing a serializable default: ask it")
         .isEqualTo(sqlState.equals("0A000"));
+    if (sqlState.equals("0A000")) {
+      // Inside a read-only transaction on a replica: no retry, but the check all the same.
+      Router tx = router(c, true);
+      tx.setAutoCommit(false);
+      tx.setReadOnly(true);
+      int replica = tx.route(PG.classify("SELECT 1"));
+      assertThat(replica).isNotEqualTo(c.primary);
+      assertThat(tx.failed(sqlState, false, true)).as("no retry, no check now").isZero();
+      assertThat(tx.defaultCheckDue(replica)).as("not inside the aborted transaction").isFalse();
+      tx.ended(false);
+      assertThat(tx.route(PG.classify("SELECT 1"))).isEqualTo(replica);
+      assertThat(tx.defaultCheckDue(replica)).as("before the next use").isTrue();
+      tx.defaultIsolationSeen(8);
+      assertThat(tx.refusedIsolation(replica)).isTrue();
+      assertThat(tx.route(PG.classify("SELECT 1"))).isEqualTo(c.primary);
+      assertThat(tx.defaultCheckDue(replica)).as("once").isFalse();
+    }
     if (retried && !sqlState.equals("25006")) {
       assertThat(r.route(PG.classify("SELECT * FROM unlogged_t"))).isEqualTo(c.primary);
     }
