@@ -114,7 +114,8 @@ final class Cluster {
   /**
    * Short timeouts and a name for the monitor's own connections, appended to the URL so that they
    * win over whatever the application's URL says (its {@code socketTimeout=0} must not let a hung
-   * host hang the monitor, its {@code ApplicationName} must not be worn by our probes).
+   * host hang the monitor, its {@code ApplicationName} must not be worn by our probes, its {@code
+   * options} are replaced).
    */
   private static String probeQuery(ConnectionSpec spec) {
     long millis = spec.settings.probeTimeout.toMillis();
@@ -126,7 +127,10 @@ final class Cluster {
           + seconds
           + "&loginTimeout="
           + seconds
-          + "&ApplicationName=lagwise-monitor";
+          + "&ApplicationName=lagwise-monitor"
+          // A serializable default (server, database or role setting) makes a hot standby refuse
+          // every query: the probes run at read committed, whatever the login's default.
+          + "&options=-c%20default_transaction_isolation%3Dread%5C%20committed";
     }
     return "connectTimeout=" + millis + "&socketTimeout=" + millis;
   }

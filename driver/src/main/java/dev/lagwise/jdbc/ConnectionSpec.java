@@ -44,6 +44,16 @@ final class ConnectionSpec {
   final Properties vendorProperties;
   final Settings settings;
 
+  /** The URL the application gave, credentials masked: what {@code getURL()} reports. */
+  final String maskedUrl;
+
+  /**
+   * The vendor's default fetch size for new statements ({@code defaultRowFetchSize} of PgJDBC,
+   * {@code defaultFetchSize} of MariaDB Connector/J), or 0: what {@code getFetchSize()} reports
+   * before {@code setFetchSize}.
+   */
+  final int defaultFetchSize;
+
   /** The user the vendor will log in as (user-info, URL parameter, property); may be empty. */
   private final String user;
 
@@ -58,7 +68,8 @@ final class ConnectionSpec {
       Properties vendorProperties,
       Settings settings,
       String user,
-      String password) {
+      String password,
+      String maskedUrl) {
     this.dialect = dialect;
     this.hosts = hosts;
     this.rawDatabase = rawDatabase;
@@ -67,6 +78,33 @@ final class ConnectionSpec {
     this.settings = settings;
     this.user = user;
     this.password = password;
+    this.maskedUrl = maskedUrl;
+    String fetch =
+        vendorParameter(dialect == Dialect.POSTGRESQL ? "defaultRowFetchSize" : "defaultFetchSize");
+    int rows = 0;
+    try {
+      rows = fetch == null ? 0 : Math.max(0, Integer.parseInt(fetch.trim()));
+    } catch (NumberFormatException e) {
+      // The vendor driver refuses the value when it connects, with its own message.
+    }
+    this.defaultFetchSize = rows;
+  }
+
+  /**
+   * A vendor parameter as the vendor driver sees it: the URL's (the last one) over the {@code
+   * Properties}'; null when neither gives it.
+   */
+  String vendorParameter(String name) {
+    String value = null;
+    if (!vendorQuery.isEmpty()) {
+      for (String part : vendorQuery.split("&", -1)) {
+        int eq = part.indexOf('=');
+        if (eq > 0 && decodeOrRaw(part.substring(0, eq)).equals(name)) {
+          value = decodeOrRaw(part.substring(eq + 1));
+        }
+      }
+    }
+    return value != null ? value : vendorProperties.getProperty(name);
   }
 
   static boolean accepts(String url) {
@@ -154,7 +192,8 @@ final class ConnectionSpec {
         vendor,
         Settings.parse(lagwise),
         urlUser != null ? urlUser : vendor.getProperty("user", ""),
-        urlPassword != null ? urlPassword : vendor.getProperty("password"));
+        urlPassword != null ? urlPassword : vendor.getProperty("password"),
+        Masking.maskUrl(url));
   }
 
   /**

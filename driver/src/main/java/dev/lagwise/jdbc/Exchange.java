@@ -72,7 +72,19 @@ final class Exchange {
       PhysicalConnection pc;
       long result;
       try {
+        PhysicalConnection known = physicals.existing(node);
+        boolean opening = known == null;
+        if (!opening && router.defaultCheckDue(node)) {
+          checkDefaultIsolation(known);
+          opening = true;
+        }
         pc = physicals.prepare(node, router, state);
+        if (opening && router.refusedIsolation(node)) {
+          // The new connection revealed a default isolation this replica refuses: route again
+          // (to the primary), as the first choice had the same chance.
+          attempt--;
+          continue;
+        }
         Statement s = target.vendorOn(pc);
         target.running(s);
         result = target.perform(s, op);
@@ -133,7 +145,12 @@ final class Exchange {
       return;
     }
     try {
-      apply(fx, physicals.existing(node), null);
+      PhysicalConnection pc = physicals.existing(node);
+      apply(fx, pc, null);
+      if ((fx & Effects.CHECK_DEFAULT_ISOLATION) != 0 && pc != null) {
+        router.defaultIsolationSeen(
+            IsolationLevels.loginDefault(connection.spec.dialect, pc.connection));
+      }
     } catch (SQLException ignored) {
       // The statement's own failure is what the application must see.
     }
@@ -169,6 +186,11 @@ final class Exchange {
       pc.autoCommitSetBySql(on);
       apply(router.autoCommitSetBySql(on), pc, sql);
     }
+    if ((fx & Effects.SYNC_ISOLATION) != 0) {
+      int levels = IsolationLevels.inForce(connection.spec.dialect, pc.connection);
+      router.isolationSeen(IsolationLevels.session(levels), IsolationLevels.current(levels));
+      pc.isolationInForce(router.isolation(), router.isolationEpoch());
+    }
     if ((fx & Effects.SYNC_TRANSACTION) != 0) {
       Boolean open = connection.spec.dialect.transactionOpen(pc.connection);
       apply(
@@ -177,6 +199,25 @@ final class Exchange {
               : router.transactionStateSeen(pc.node, open),
           pc,
           sql);
+    }
+  }
+
+  /**
+   * Asks {@code pc} for the login's default isolation, in autocommit unless a transaction is open
+   * there, so that the question begins no vendor transaction.
+   */
+  private void checkDefaultIsolation(PhysicalConnection pc) throws SQLException {
+    boolean toggle = !pc.autoCommit() && !router.transactionOpenOn(pc.node);
+    if (toggle) {
+      pc.setAutoCommit(true);
+    }
+    try {
+      router.defaultIsolationSeen(
+          IsolationLevels.loginDefault(connection.spec.dialect, pc.connection));
+    } finally {
+      if (toggle) {
+        pc.setAutoCommit(false);
+      }
     }
   }
 

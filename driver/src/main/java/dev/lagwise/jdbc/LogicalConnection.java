@@ -298,14 +298,15 @@ class LogicalConnection implements LagwiseConnection {
   }
 
   /**
-   * The level set on this connection; before any, the level of an open vendor connection, or the
-   * dialect's server default without opening one (a pool asks this of every new connection).
+   * The level set on this connection through JDBC or SQL (the open transaction's own, after {@code
+   * SET TRANSACTION}); before any, the level of an open vendor connection, or the dialect's server
+   * default without opening one (a pool asks this of every new connection).
    */
   @Override
   public int getTransactionIsolation() throws SQLException {
     checkOpen();
-    if (router.isolation() != -1) {
-      return router.isolation();
+    if (router.reportedIsolation() != -1) {
+      return router.reportedIsolation();
     }
     PhysicalConnection open = physicals.anyOpen();
     if (open != null) {
@@ -422,16 +423,22 @@ class LogicalConnection implements LagwiseConnection {
     recordSetter(SessionState.CLIENT_INFO, copy);
   }
 
+  /**
+   * As the vendor connection reports it once brought up to the session, so that {@code SET
+   * application_name} counts as on PgJDBC; before any is open, what was set, else the URL's.
+   */
   @Override
   public String getClientInfo(String name) throws SQLException {
     checkOpen();
-    return state.clientInfo != null ? state.clientInfo.getProperty(name) : null;
+    PhysicalConnection pc = ClientInfo.source(this);
+    return pc != null ? pc.connection.getClientInfo(name) : ClientInfo.unopened(this, name);
   }
 
   @Override
   public Properties getClientInfo() throws SQLException {
     checkOpen();
-    return getClientInfoCopy();
+    PhysicalConnection pc = ClientInfo.source(this);
+    return pc != null ? pc.connection.getClientInfo() : ClientInfo.unopened(this);
   }
 
   @Override

@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
-/** The vendor's metadata, from whichever host was open; {@link #getConnection} is Lagwise's. */
+/**
+ * The vendor's metadata, from whichever host was open; {@link #getConnection} and {@link #getURL}
+ * are Lagwise's.
+ */
 final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
 
   private final LogicalConnection connection;
@@ -17,6 +20,12 @@ final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
   @Override
   public Connection getConnection() {
     return connection;
+  }
+
+  /** The URL the application used, not the host's vendor URL; credentials masked. */
+  @Override
+  public String getURL() {
+    return connection.spec.maskedUrl;
   }
 
   @Override

@@ -61,6 +61,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     this.resultSetType = type;
     this.resultSetConcurrency = concurrency;
     this.resultSetHoldability = holdability;
+    this.fetchSize = connection.spec.defaultFetchSize;
     int n = connection.spec.hosts.size();
     this.physical = new Statement[n];
     this.owners = new PhysicalConnection[n];
@@ -267,7 +268,7 @@ class LogicalStatement implements Statement, Exchange.Target {
   }
 
   private void configure(Statement s) throws SQLException {
-    if (fetchSize != 0) {
+    if (fetchSize != connection.spec.defaultFetchSize) {
       s.setFetchSize(fetchSize);
     }
     if (fetchDirection != ResultSet.FETCH_FORWARD) {
@@ -293,6 +294,9 @@ class LogicalStatement implements Statement, Exchange.Target {
     }
     if (vendorSettings != null) {
       vendorSettings.applyTo(s);
+    }
+    if (closeOnCompletion) {
+      s.closeOnCompletion();
     }
   }
 
@@ -596,6 +600,7 @@ class LogicalStatement implements Statement, Exchange.Target {
   public void closeOnCompletion() throws SQLException {
     checkOpen();
     closeOnCompletion = true;
+    reconfigure();
   }
 
   @Override
@@ -604,9 +609,14 @@ class LogicalStatement implements Statement, Exchange.Target {
     return closeOnCompletion;
   }
 
-  /** Called by a result set of this statement when it closes. */
+  /**
+   * Called by a result set of this statement when it closes. The vendor statement knows whether
+   * results remain (several result sets, {@code getMoreResults}): it closes itself after the last
+   * one, and this statement follows.
+   */
   void resultSetClosed() throws SQLException {
-    if (closeOnCompletion) {
+    Statement s = current;
+    if (closeOnCompletion && (s == null || s.isClosed())) {
       close();
     }
   }

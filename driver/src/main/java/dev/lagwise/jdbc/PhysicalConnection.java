@@ -21,6 +21,7 @@ final class PhysicalConnection {
   private boolean autoCommit = true;
   private boolean readOnly;
   private int isolation = -1;
+  private int isolationEpoch;
   private int holdability = -1;
   private int networkTimeoutMillis = -1;
   private Object typeMap;
@@ -71,6 +72,11 @@ final class PhysicalConnection {
       connection.setReadOnly(r.readOnly());
       readOnly = r.readOnly();
     }
+    if (isolationEpoch != r.isolationEpoch()) {
+      // SQL or a rollback changed the level behind the JDBC setter's back: give it again.
+      isolation = -1;
+      isolationEpoch = r.isolationEpoch();
+    }
     if (r.isolation() != -1 && isolation != r.isolation()) {
       connection.setTransactionIsolation(r.isolation());
       isolation = r.isolation();
@@ -94,6 +100,12 @@ final class PhysicalConnection {
 
   private boolean hasUnapplied(SessionState s) {
     return !s.ops.isEmpty() && s.ops.get(s.ops.size() - 1).seq() > appliedSeq;
+  }
+
+  /** SQL run on this connection left {@code level} in force (as of the router's {@code epoch}). */
+  void isolationInForce(int level, int epoch) {
+    isolation = level;
+    isolationEpoch = epoch;
   }
 
   /** This connection ran the newest session SQL itself: it is up to date with it. */

@@ -31,6 +31,7 @@ final class Physicals {
     PhysicalConnection pc = slots[node];
     if (pc == null) {
       pc = open(node);
+      router.defaultIsolationSeen(IsolationLevels.loginDefault(spec.dialect, pc.connection));
     }
     pc.sync(router, state, router.transactionOpenOn(node));
     return pc;

@@ -75,4 +75,10 @@ final class PrimaryCallableStatement extends DelegatingCallableStatement {
   public boolean isWrapperFor(Class<?> iface) throws SQLException {
     return iface.isInstance(this) || delegate.isWrapperFor(iface);
   }
+
+  /** The vendor's: PgJDBC shows the statement with its bound parameters. */
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
 }

@@ -15,7 +15,6 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
 
   private final LogicalConnection connection;
   private final PrimaryTarget target;
-  private final String sql;
   private final boolean updatable;
 
   PrimaryPreparedStatement(
@@ -26,7 +25,6 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
       int concurrency) {
     super(delegate);
     this.connection = connection;
-    this.sql = sql;
     this.updatable = concurrency == ResultSet.CONCUR_UPDATABLE;
     // A statement whose result set can write is routed as a write.
     Classification c = updatable ? null : connection.classify(sql);
@@ -96,8 +94,9 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
     return iface.isInstance(this) || delegate.isWrapperFor(iface);
   }
 
+  /** The vendor's: PgJDBC shows the statement with its bound parameters. */
   @Override
   public String toString() {
-    return "PrimaryPreparedStatement[" + sql + "]";
+    return delegate.toString();
   }
 }

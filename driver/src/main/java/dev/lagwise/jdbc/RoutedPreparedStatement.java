@@ -154,9 +154,12 @@ class RoutedPreparedStatement extends RecordingPreparedStatement {
     return describeOn().getMetaData();
   }
 
+  /** With the parameters bound so far applied: their types are part of the description. */
   @Override
   public ParameterMetaData getParameterMetaData() throws SQLException {
-    return describeOn().getParameterMetaData();
+    PreparedStatement ps = describeOn();
+    applyParameters(ps);
+    return ps.getParameterMetaData();
   }
 
   private PreparedStatement describeOn() throws SQLException {
@@ -168,8 +171,25 @@ class RoutedPreparedStatement extends RecordingPreparedStatement {
         statementOn(connection.physical(connection.router.routeConnectionCall()));
   }
 
+  /**
+   * As the vendor statement shows itself with the parameters bound so far (PgJDBC: the SQL with the
+   * values in place). Opens nothing: before any vendor connection is open, the SQL alone.
+   */
   @Override
   public String toString() {
-    return "RoutedPreparedStatement[" + sql + "]";
+    try {
+      PreparedStatement ps = (PreparedStatement) current;
+      if (ps == null && !isClosed()) {
+        PhysicalConnection open = connection.physicals.anyOpen();
+        ps = open == null ? null : (PreparedStatement) statementOn(open);
+      }
+      if (ps != null && !ps.isClosed()) {
+        applyParameters(ps);
+        return ps.toString();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // A description must not fail: the SQL alone.
+    }
+    return sql;
   }
 }

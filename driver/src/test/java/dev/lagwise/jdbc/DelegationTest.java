@@ -148,7 +148,7 @@ class DelegationTest {
     assertDelegates(
         DatabaseMetaData.class,
         md -> new LogicalDatabaseMetaData(null, md),
-        Set.of("getConnection"));
+        Set.of("getConnection", "getURL"));
   }
 
   @Test

@@ -240,6 +240,11 @@ final class Analyzer {
           nHash = lx.hash;
           nQuoted = t == QUOTED;
           nEscaped = t == QUOTED && lx.escaped;
+          if (t == WORD && endsWithIsolation(lx.start, lx.end)) {
+            flags |= Classification.ISOLATION;
+          } else if (t == WORD && isWord(lx.start, lx.end, "serializable")) {
+            flags |= Classification.SERIALIZABLE;
+          }
           if (mode == SET_MODE && mysql && depth == 0 && prevTok != DOT) {
             if (k == Keywords.GLOBAL || k == Keywords.PERSIST || k == Keywords.PERSIST_ONLY) {
               setGlobal = true;
@@ -292,6 +297,15 @@ final class Analyzer {
       prevTok = t;
       prevKw = -1;
     }
+  }
+
+  /** ISOLATION, transaction_isolation, tx_isolation, default_transaction_isolation. */
+  private boolean endsWithIsolation(int s, int e) {
+    return e - s >= 9 && sql.regionMatches(true, e - 9, "isolation", 0, 9);
+  }
+
+  private boolean isWord(int s, int e, String lower) {
+    return e - s == lower.length() && sql.regionMatches(true, s, lower, 0, lower.length());
   }
 
   private boolean isOperatorWord(int s, int e) {
@@ -445,6 +459,9 @@ final class Analyzer {
     int e = lx.end;
     int dot = sql.lastIndexOf('.', e - 1);
     int name = dot >= s ? dot + 1 : s;
+    if (endsWithIsolation(name, e)) {
+      flags |= Classification.ISOLATION;
+    }
     if (mode == SET_MODE) {
       if (dot >= s
           && !sql.regionMatches(true, s, "session.", 0, 8)

@@ -52,6 +52,16 @@ public final class Classification {
   /** Several statements, some of them transaction control: the transaction state is unknown. */
   static final int MULTI_CONTROL = 16;
 
+  /**
+   * Names a transaction isolation setting ({@code SET SESSION CHARACTERISTICS AS TRANSACTION
+   * ISOLATION LEVEL}, {@code SET default_transaction_isolation}, MySQL's {@code tx_isolation}) or
+   * may reset one ({@code RESET}): after it runs, the server says which level is in force.
+   */
+  static final int ISOLATION = 32;
+
+  /** Names the level SERIALIZABLE (as a word, not a string): PostgreSQL standbys refuse it. */
+  static final int SERIALIZABLE = 64;
+
   private final StatementKind kind;
   private final Hint hint;
   private final String reason;
@@ -94,6 +104,20 @@ public final class Classification {
   /** Several statements with transaction control: ask the vendor whether one is open after. */
   public boolean controlsTransactionsInSeveralStatements() {
     return (flags & MULTI_CONTROL) != 0;
+  }
+
+  /**
+   * Asks for serializable isolation ({@code START TRANSACTION READ ONLY ISOLATION LEVEL
+   * SERIALIZABLE}, {@code SET TRANSACTION ISOLATION LEVEL SERIALIZABLE}): not for a PostgreSQL
+   * standby.
+   */
+  public boolean mayRequestSerializable() {
+    return (flags & (ISOLATION | SERIALIZABLE)) == (ISOLATION | SERIALIZABLE);
+  }
+
+  /** May change the isolation level: ask the server which one is in force after it ran. */
+  public boolean mayChangeIsolation() {
+    return (flags & ISOLATION) != 0;
   }
 
   /** May commit an open transaction as a side effect (MySQL/MariaDB DDL and the like). */

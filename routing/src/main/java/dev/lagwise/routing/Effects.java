@@ -50,5 +50,18 @@ public final class Effects {
    */
   public static final int SESSION_LOST = 1024;
 
+  /**
+   * The statement may have changed the isolation level: ask the server which levels are in force
+   * and report them ({@link Router#isolationSeen}).
+   */
+  public static final int SYNC_ISOLATION = 2048;
+
+  /**
+   * A replica refused the statement with 0A000: ask it for the session's default isolation and
+   * report it ({@link Router#defaultIsolationSeen}); a refused serializable default keeps the
+   * session's reads on the primary.
+   */
+  public static final int CHECK_DEFAULT_ISOLATION = 4096;
+
   private Effects() {}
 }

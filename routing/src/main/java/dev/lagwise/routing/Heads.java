@@ -80,6 +80,7 @@ final class Heads {
       return my ? SetStatements.mysql(a) : SetStatements.postgresql(a);
     }
     if (!my && k == Keywords.RESET) {
+      a.flags |= Classification.ISOLATION; // RESET ALL, RESET default_transaction_isolation
       return other(a, SESSION_REPLAYABLE, "RESET", lx.next());
     }
     if (!my && k == Keywords.DISCARD) {
@@ -240,6 +241,11 @@ final class Heads {
       k = a.keyword();
       readOnly |= prev == Keywords.READ && k == Keywords.ONLY;
       readWrite |= prev == Keywords.READ && k == Keywords.WRITE;
+      if (isAny(a, "isolation")) {
+        a.flags |= Classification.ISOLATION;
+      } else if (isAny(a, "serializable")) {
+        a.flags |= Classification.SERIALIZABLE;
+      }
       prev = k;
     }
     String name = head == Keywords.BEGIN ? "BEGIN" : "START TRANSACTION";

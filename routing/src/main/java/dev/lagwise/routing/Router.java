@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * replica only if the connection is read-only, else on the primary; (5) with autocommit on, a READ
  * or {@code START TRANSACTION READ ONLY} goes to a replica that is usable within {@code maxLag} and
  * has what the session must see ({@link SessionPositions}), anything else to the primary; (6) no
- * replica qualifies: the primary. Serializable reads go to the primary where replicas refuse them.
+ * replica qualifies: the primary. Serializable reads go to the primary where replicas refuse them,
+ * whether JDBC, SQL (as the server reports after it) or a login default made the session
+ * serializable ({@link IsolationState}).
  *
  * <p>Transactions. States: AUTO (autocommit, no transaction), SQL_TX(n) (autocommit, a transaction
  * begun by SQL on node n), IDLE (autocommit off, nothing run since the last end), TX(n) (autocommit
@@ -96,7 +98,8 @@ public final class Router {
 
   private boolean autoCommit = true;
   private boolean readOnly;
-  private int isolation = -1;
+
+  private final IsolationState isolation = new IsolationState();
 
   /** Bumped on every change of autocommit, read-only or isolation; physical connections sync. */
   private int version;
@@ -112,6 +115,11 @@ public final class Router {
 
   /** Node where state that cannot be replayed lives, or -1. */
   private int pinnedNode = -1;
+
+  /**
+   * A replica to ask for its default isolation before its next use, or -1 (see {@link #failed}).
+   */
+  private int defaultCheckNode = -1;
 
   /** Unwrapped to a vendor object: its writes are invisible here, so every end captures. */
   private boolean vendorWrites;
@@ -240,7 +248,14 @@ public final class Router {
     if (txNode >= 0) {
       return txNode;
     }
-    return placement.place(kind, hint, !autoCommit, readOnly, isolation, pinnedNode);
+    if ((kind == StatementKind.BEGIN_READ_ONLY || kind == StatementKind.TRANSACTION_SCOPED)
+        && cur.mayRequestSerializable()
+        && !dialect.replicasServeSerializable()) {
+      // START TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE, or SET TRANSACTION ... as the
+      // first statement of a read-only transaction: a standby would refuse it.
+      return placement.primary(RouteReason.TRANSACTION);
+    }
+    return placement.place(kind, hint, !autoCommit, readOnly, isolation.effective(), pinnedNode);
   }
 
   /** Records, before the statement is sent, the transaction it begins. */
@@ -328,12 +343,15 @@ public final class Router {
       // Tracked from the vendor's flag, not pinned: the session keeps its replicas.
       return Effects.SYNC_AUTOCOMMIT;
     }
-    int fx = 0;
+    int fx =
+        c != null && c.mayChangeIsolation() && kind != StatementKind.READ
+            ? Effects.SYNC_ISOLATION
+            : 0;
     switch (kind) {
       case BEGIN:
       case BEGIN_READ_ONLY:
         if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
-          fx = c.rollsBack() ? endTransaction(false) : endTransaction(true);
+          fx |= c.rollsBack() ? endTransaction(false) : endTransaction(true);
           // The chained transaction continues on the same node, unless the vendor says otherwise
           // (COMMIT AND CHAIN in an aborted transaction only rolls back).
           txNode = node;
@@ -351,16 +369,21 @@ public final class Router {
         return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture(node, false) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
-        return wrote(node)
+        return fx
+            | wrote(node)
             | (c.controlsTransactionsInSeveralStatements() ? Effects.SYNC_TRANSACTION : 0);
       case SESSION_REPLAYABLE:
-        return Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
+        return fx | Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
       case SESSION_RESET:
         pinnedNode = -1;
         vendorWrites = false;
+        isolation.reset();
+        version++;
         return Effects.SESSION_RESET;
+      case TRANSACTION_SCOPED:
+        return fx | (vendorWrites ? wrote(node) : 0);
       case WRITE:
-        fx = wrote(node);
+        fx |= wrote(node);
         if (c.mayCommitImplicitly() && txNode >= 0) {
           // The open transaction may have been committed: ask the vendor.
           fx |= Effects.SYNC_TRANSACTION;
@@ -419,6 +442,9 @@ public final class Router {
       if (node == txNode) {
         // The transaction died with its connection.
         txNode = -1;
+        if (isolation.ended(false)) {
+          version++;
+        }
         fx |= Effects.ROLLED_BACK;
       }
       if (node == pinnedNode) {
@@ -455,6 +481,17 @@ public final class Router {
       // A batch, a call or a multi-statement string that failed may still have committed part of
       // its work: the position is captured anyway.
       fx |= capture(node, false);
+    }
+    if ("0A000".equals(sqlState) && node != s.primary() && !dialect.replicasServeSerializable()) {
+      // Perhaps the replica refusing a serializable default the session never set (changed by a
+      // reload after its connection opened): that replica is asked for its default
+      // ({@link #defaultIsolationSeen}), now in autocommit, else before its next use, once the
+      // transaction it aborted is over.
+      if (txNode < 0 && !curStartedTx) {
+        fx |= Effects.CHECK_DEFAULT_ISOLATION;
+      } else {
+        defaultCheckNode = node;
+      }
     }
     if (connectionBroken
         && firstAttempt
@@ -600,6 +637,9 @@ public final class Router {
     txWrote = false;
     txBySql = false;
     txSent = false;
+    if (isolation.ended(committed)) {
+      version++;
+    }
     int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
     if (committed && wrote) {
       return fx | capture(node, false);
@@ -651,10 +691,85 @@ public final class Router {
       throw new SQLException(
           "Cannot change transaction isolation level in the middle of a transaction.", "25001");
     }
-    if (level != isolation) {
-      isolation = level;
+    if (isolation.set(level)) {
       version++;
     }
+  }
+
+  /**
+   * After a statement that may change the isolation level ({@link Effects#SYNC_ISOLATION}), the
+   * server of the node that ran it says which levels are in force: {@code session} for the
+   * transactions to come, {@code current} for the open one. From now on they are the session's, as
+   * if set through JDBC; on a server that undoes session changes on rollback, a rollback of the
+   * open transaction restores the earlier level.
+   */
+  public void isolationSeen(int session, int current) {
+    if (isolation.seen(session, current, txNode >= 0 && txSent, sessionSqlIsProvisional())) {
+      version++;
+    }
+  }
+
+  /**
+   * A server reported {@code level} as the default isolation of this session's login (server,
+   * database or role setting) when its connection opened or after it refused serializable.
+   * Serializable is remembered: replicas that refuse it are not used for this session's reads.
+   */
+  public void defaultIsolationSeen(int level) {
+    isolation.loginDefaultSeen(level);
+  }
+
+  /**
+   * True, once, when the vendor connection of {@code node}, to which a statement was just routed,
+   * must first be asked for its default isolation ({@link #defaultIsolationSeen}, then {@link
+   * #refusedIsolation}): it refused a statement inside a transaction that is now over.
+   */
+  public boolean defaultCheckDue(int node) {
+    if (defaultCheckNode != node || txNode == node && txSent) {
+      return false;
+    }
+    defaultCheckNode = -1;
+    return true;
+  }
+
+  /**
+   * The statement just routed to {@code node} would run at an isolation level that node refuses,
+   * which its connection revealed only when it opened ({@link #defaultIsolationSeen}): the decision
+   * is undone, and the caller routes the statement again. False: it stays.
+   */
+  public boolean refusedIsolation(int node) {
+    if (dialect.replicasServeSerializable()
+        || isolation.effective() != IsolationState.SERIALIZABLE
+        || node == topology.view().primary()
+        || curNode != node
+        || txNode >= 0 && !curStartedTx) {
+      return false;
+    }
+    selector.finished(node);
+    if (curStartedTx) {
+      txNode = -1;
+    }
+    return true;
+  }
+
+  /** The level the session's next transaction runs at: set by JDBC or SQL, else the default. */
+  public int effectiveIsolation() {
+    return isolation.effective();
+  }
+
+  /**
+   * What {@code getTransactionIsolation()} reports without asking a server: the open transaction's
+   * own level, else the session's; -1 when only a server knows.
+   */
+  public int reportedIsolation() {
+    return isolation.reported(txNode >= 0);
+  }
+
+  /**
+   * Bumped when vendor connections may hold another isolation level than the one they were given
+   * (SQL changed it, a rollback or DISCARD ALL undid it): they forget what they were given.
+   */
+  public int isolationEpoch() {
+    return isolation.epoch;
   }
 
   // ---------------------------------------------------------------- state for the caller
@@ -667,9 +782,9 @@ public final class Router {
     return readOnly;
   }
 
-  /** The isolation level set through JDBC, or -1. */
+  /** The isolation level set through JDBC or SQL, or -1. */
   public int isolation() {
-    return isolation;
+    return isolation.session;
   }
 
   public int version() {

@@ -147,6 +147,14 @@ class RouterTest {
         } catch (SQLException ex) {
           out.add(ex.getSQLState());
         }
+      } else if (e.startsWith("seen=")) {
+        // The server's answer after SYNC_ISOLATION: session level / current transaction's level.
+        String[] levels = e.substring(5).split("/");
+        r.isolationSeen(Integer.parseInt(levels[0]), Integer.parseInt(levels[1]));
+        out.add("-");
+      } else if (e.startsWith("default=")) {
+        r.defaultIsolationSeen(Integer.parseInt(e.substring(8)));
+        out.add("-");
       } else if (e.equals("savepoint()")) {
         int node = r.savepointNode();
         r.sent();
@@ -199,6 +207,9 @@ class RouterTest {
     if ((effects & Effects.SESSION_LOST) != 0) {
       b.append(" lost");
     }
+    if ((effects & Effects.SYNC_ISOLATION) != 0) {
+      b.append(" isolation");
+    }
     return b.toString();
   }
 
@@ -209,6 +220,10 @@ class RouterTest {
       s = r.inTransaction() ? "SQL_TX" + tx : "AUTO";
     } else {
       s = r.inTransaction() ? "TX" + tx : "IDLE";
+    }
+    if (r.effectiveIsolation() != -1 || r.reportedIsolation() != -1) {
+      // The level reads are routed for, and the one getTransactionIsolation() reports.
+      s += " iso=" + r.effectiveIsolation() + "," + r.reportedIsolation();
     }
     return r.isPinned() ? s + " pinned" : s;
   }
@@ -258,6 +273,19 @@ class RouterTest {
           ~/*lagwise:primary*/ SELECT 1 => P retry | AUTO
           ~INSERT INTO t VALUES (1) => P | AUTO
           SET search_path TO a; ~SELECT 1 => P record | R retry | AUTO
+          SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/8; SELECT 1 => P record isolation | - | P | AUTO iso=8,8
+          SET default_transaction_isolation = 'serializable'; seen=8/8; RESET default_transaction_isolation; seen=2/2; SELECT 1 => P record isolation | - | P record isolation | - | R | AUTO iso=2,2
+          SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/8; DISCARD ALL; SELECT 1 => P record isolation | - | P | R | AUTO
+          default=8; SELECT 1; ac=off; ro=on; SELECT 1 => - | P | - | - | P | TX(P) iso=8,-1
+          default=2; SELECT 1 => - | R | AUTO iso=2,-1
+          ac=off; SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; seen=2/4; commit() => - | P isolation | - | P committed | IDLE iso=2,2
+          ac=off; ro=on; SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; seen=2/4 => - | - | R isolation | - | TX(R) iso=2,4
+          ac=off; SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/2; rollback(); ac=on; SELECT 1 => - | P record isolation | - | P rolledback | - | R | AUTO
+          ac=off; SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/2; commit(); ac=on; SELECT 1 => - | P record isolation | - | P committed | - | P | AUTO iso=8,8
+          START TRANSACTION READ ONLY ISOLATION LEVEL SERIALIZABLE; COMMIT => P isolation | P committed | AUTO
+          START TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ; COMMIT => R isolation | R committed | AUTO
+          ac=off; ro=on; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=2/8; commit() => - | - | P isolation | - | P committed | IDLE iso=2,2
+          SELECT isolation FROM t => R | AUTO
           """)
   void postgresql(String events, String expected) throws SQLException {
     assertThat(run(true, events)).isEqualTo(expected.strip());
@@ -275,6 +303,9 @@ class RouterTest {
           BEGIN; INSERT INTO t VALUES (1); BEGIN => P | P | P committed capture | vendor open | SQL_TX(P)
           ac=off; SET @@session.sql_mode = ''; rollback() => - | P record | P rolledback | IDLE
           ro=on; ac=off; SET @v = 1; commit(); INSERT INTO t VALUES (1) => - | - | R | R committed | P | TX(P) pinned
+          SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/8; SELECT 1 => P record isolation | - | R | AUTO iso=8,8
+          SET @@session.tx_isolation = 'SERIALIZABLE'; seen=8/8; SELECT 1 => P record isolation | - | R | AUTO iso=8,8
+          ac=off; ro=on; START TRANSACTION READ ONLY, ISOLATION LEVEL SERIALIZABLE; COMMIT => - | - | R isolation | R committed | IDLE
           """)
   void mariadb(String events, String expected) throws SQLException {
     assertThat(run(false, events)).isEqualTo(expected.strip());
@@ -318,11 +349,56 @@ class RouterTest {
     assertThat(first).isNotEqualTo(c.primary);
     int fx = r.failed(sqlState, false, true);
     assertThat((fx & Effects.RETRY) != 0).isEqualTo(retried);
+    assertThat((fx & Effects.CHECK_DEFAULT_ISOLATION) != 0)
+        .as("0A000 may be the replica refusing a serializable default: ask it")
+        .isEqualTo(sqlState.equals("0A000"));
+    if (sqlState.equals("0A000")) {
+      // Inside a read-only transaction on a replica: no retry, but the check all the same.
+      Router tx = router(c, true);
+      tx.setAutoCommit(false);
+      tx.setReadOnly(true);
+      int replica = tx.route(PG.classify("SELECT 1"));
+      assertThat(replica).isNotEqualTo(c.primary);
+      assertThat(tx.failed(sqlState, false, true)).as("no retry, no check now").isZero();
+      assertThat(tx.defaultCheckDue(replica)).as("not inside the aborted transaction").isFalse();
+      tx.ended(false);
+      assertThat(tx.route(PG.classify("SELECT 1"))).isEqualTo(replica);
+      assertThat(tx.defaultCheckDue(replica)).as("before the next use").isTrue();
+      tx.defaultIsolationSeen(8);
+      assertThat(tx.refusedIsolation(replica)).isTrue();
+      assertThat(tx.route(PG.classify("SELECT 1"))).isEqualTo(c.primary);
+      assertThat(tx.defaultCheckDue(replica)).as("once").isFalse();
+    }
     if (retried && !sqlState.equals("25006")) {
       assertThat(r.route(PG.classify("SELECT * FROM unlogged_t"))).isEqualTo(c.primary);
     }
     assertThat(r.failed(sqlState, false, false) & Effects.RETRY)
         .as("never a second retry")
         .isZero();
+  }
+
+  /**
+   * A connection opened for the chosen replica reveals a serializable default (a role or server
+   * setting) that the replica refuses: the decision is undone and the read goes to the primary, and
+   * so do later ones. On MariaDB replicas serve serializable: nothing changes.
+   */
+  @ParameterizedTest(name = "postgres={0}: replica refuses a serializable default -> {1}")
+  @CsvSource({"true, true", "false, false"})
+  void aSerializableDefaultSeenOnOpeningSendsReadsToThePrimary(boolean postgres, boolean refused)
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, postgres);
+    SqlClassifier classifier = postgres ? PG : MY;
+    int first = r.route(classifier.classify("SELECT 1"));
+    assertThat(first).isNotEqualTo(c.primary);
+    r.defaultIsolationSeen(8);
+    assertThat(r.refusedIsolation(first)).isEqualTo(refused);
+    if (refused) {
+      assertThat(r.route(classifier.classify("SELECT 1"))).isEqualTo(c.primary);
+    }
+    r.executed();
+    assertThat(r.route(classifier.classify("SELECT 1")) == c.primary).isEqualTo(refused);
+    r.executed();
+    assertThat(r.reportedIsolation()).as("reported from a server").isEqualTo(-1);
   }
 }
