@@ -234,10 +234,7 @@ final class Exchange {
     if (pc != null) {
       try {
         // Never around an open transaction: MySQL's SET autocommit=1 would commit it.
-        boolean toggle =
-            !router.captureInTransaction()
-                && !router.transactionOpenOn(pc.node)
-                && !pc.autoCommit();
+        boolean toggle = !router.captureInTransaction() && !pc.autoCommit();
         if (toggle) {
           pc.setAutoCommit(true);
         }

@@ -134,6 +134,12 @@ public final class Router {
   private int captureNode = -1;
   private boolean captureInTransaction;
 
+  /**
+   * The pending capture follows the end of the transaction on its node (commit, COMMIT): no vendor
+   * transaction is open there, not even one an unwrapped vendor object may have begun.
+   */
+  private boolean captureAfterEnd;
+
   public Router(
       Topology topology,
       SharedPositions shared,
@@ -366,7 +372,7 @@ public final class Router {
         }
         // COMMIT with no transaction known: a multi-statement string or an unwrapped vendor
         // connection may have begun one.
-        return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture(node, false) : 0;
+        return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? captureAfterEnd(node) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
         return fx
@@ -417,7 +423,14 @@ public final class Router {
     }
     captureNode = node;
     captureInTransaction = inTransaction;
+    captureAfterEnd = false;
     return Effects.CAPTURE;
+  }
+
+  private int captureAfterEnd(int node) {
+    int fx = capture(node, false);
+    captureAfterEnd = true;
+    return fx;
   }
 
   /**
@@ -626,7 +639,7 @@ public final class Router {
       return endTransaction(committed);
     }
     int node = unseenTransactionNode();
-    return node >= 0 && committed ? capture(node, false) : 0;
+    return node >= 0 && committed ? captureAfterEnd(node) : 0;
   }
 
   private int endTransaction(boolean committed) {
@@ -642,7 +655,7 @@ public final class Router {
     }
     int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
     if (committed && wrote) {
-      return fx | capture(node, false);
+      return fx | captureAfterEnd(node);
     }
     if (onPrimary) {
       positions.primaryTransactionEnded();
@@ -825,9 +838,16 @@ public final class Router {
     return captureNode;
   }
 
-  /** The capture runs while a transaction is open on its node: it must not end it. */
+  /**
+   * A vendor transaction is or may be open on {@link #captureNode()} now: the capture runs inside
+   * it and must not end it (by switching autocommit on). False right after a commit there, even in
+   * a session unwrapped to a vendor object, so that the capture does not begin a transaction the
+   * session then holds open ("idle in transaction") until its next statement.
+   */
   public boolean captureInTransaction() {
-    return captureInTransaction;
+    return captureInTransaction
+        || captureNode >= 0 && txNode == captureNode && txSent
+        || captureNode >= 0 && !captureAfterEnd && unseenTransactionNode() == captureNode;
   }
 
   public SessionPositions positions() {

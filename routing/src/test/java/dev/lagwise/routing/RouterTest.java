@@ -401,4 +401,51 @@ class RouterTest {
     r.executed();
     assertThat(r.reportedIsolation()).as("reported from a server").isEqualTo(-1);
   }
+
+  /**
+   * Whether the capture that follows {@code events} may switch autocommit on around its query: only
+   * where no vendor transaction is or may be open on its node. After a commit there is none, even
+   * in a session unwrapped to a vendor object ({@code vendor}); before one there may be.
+   */
+  @ParameterizedTest(name = "{0} -> capture inside a transaction: {1}")
+  @CsvSource(
+      delimiterString = "=>",
+      textBlock =
+          """
+          ac=off; INSERT INTO t VALUES (1); commit() => false
+          ac=off; vendor; commit() => false
+          ac=off; vendor; SELECT 1; commit() => false
+          ac=off; vendor; COMMIT => false
+          ac=off; vendor; wrote => true
+          BEGIN; INSERT INTO t VALUES (1); COMMIT AND CHAIN => true
+          """)
+  void captureRunsInsideATransactionOnlyWhereOneMayBeOpen(String events, boolean inTransaction)
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, true);
+    int fx = 0;
+    for (String raw : events.split(";")) {
+      String e = raw.strip();
+      switch (e) {
+        case "ac=off" -> fx = r.setAutoCommit(false);
+        case "vendor" -> fx = r.routeVendorAccess() < 0 ? -1 : 0;
+        case "commit()" -> {
+          r.endNode(true);
+          fx = r.ended(true);
+        }
+        case "wrote" -> fx = r.wroteOutside(c.primary);
+        default -> {
+          Classification cl = PG.classify(e);
+          int node = r.route(cl);
+          fx = r.executed();
+          if ((fx & Effects.SYNC_TRANSACTION) != 0) {
+            fx |= r.transactionStateSeen(node, true);
+          }
+        }
+      }
+    }
+    assertThat(fx & Effects.CAPTURE).as("the last event captures").isNotZero();
+    assertThat(r.captureNode()).isEqualTo(c.primary);
+    assertThat(r.captureInTransaction()).isEqualTo(inTransaction);
+  }
 }
