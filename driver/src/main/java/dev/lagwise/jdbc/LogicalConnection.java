@@ -448,7 +448,7 @@ final class LogicalConnection implements LagwiseConnection {
 
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
-    return new LogicalDatabaseMetaData(this, forConnectionCall().connection.getMetaData());
+    return DelegateFactory.metaData(this, forConnectionCall().connection.getMetaData());
   }
 
   @Override

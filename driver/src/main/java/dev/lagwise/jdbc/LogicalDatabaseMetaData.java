@@ -4,13 +4,17 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
-/** The vendor's metadata, from whichever host was open; {@link #getConnection} is Lagwise's. */
-final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
+/**
+ * The vendor's metadata, from whichever host was open; {@link #getConnection} is Lagwise's, every
+ * other method a straight delegate generated at build time ({@link DelegateFactory#metaData}).
+ */
+abstract class LogicalDatabaseMetaData implements DatabaseMetaData {
 
+  final DatabaseMetaData delegate;
   private final LogicalConnection connection;
 
   LogicalDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
-    super(delegate);
+    this.delegate = delegate;
     this.connection = connection;
   }
 

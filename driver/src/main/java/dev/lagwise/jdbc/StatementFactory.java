@@ -44,16 +44,16 @@ final class StatementFactory {
               : holdability == -1
                   ? vendor.prepareStatement(sql, type, concurrency)
                   : vendor.prepareStatement(sql, type, concurrency, holdability);
-      return new PrimaryPreparedStatement(connection, pc, sql, ps, concurrency);
+      return DelegateFactory.primary(connection, pc, sql, ps, concurrency);
     }
-    return new RoutedPreparedStatement(connection, sql, type, concurrency, holdability);
+    return DelegateFactory.routed(connection, sql, type, concurrency, holdability);
   }
 
   /** A statement asking for generated keys (one of the three forms): a write. */
   PreparedStatement prepareKeyed(String sql, int keys, int[] indexes, String[] names)
       throws SQLException {
     if (!router.writesGoToPrimary()) {
-      return new RoutedPreparedStatement(
+      return DelegateFactory.routed(
           connection,
           sql,
           ResultSet.TYPE_FORWARD_ONLY,
@@ -71,7 +71,7 @@ final class StatementFactory {
             : indexes != null
                 ? vendor.prepareStatement(sql, indexes)
                 : vendor.prepareStatement(sql, names);
-    return new PrimaryPreparedStatement(connection, pc, sql, ps, ResultSet.CONCUR_READ_ONLY);
+    return DelegateFactory.primary(connection, pc, sql, ps, ResultSet.CONCUR_READ_ONLY);
   }
 
   /** A procedure call runs where writes run (a procedure may write); straight delegates. */
@@ -82,7 +82,7 @@ final class StatementFactory {
         holdability == -1
             ? pc.connection.prepareCall(sql, type, concurrency)
             : pc.connection.prepareCall(sql, type, concurrency, holdability);
-    return new PrimaryCallableStatement(connection, pc, cs);
+    return DelegateFactory.callable(connection, pc, sql, cs);
   }
 
   private PhysicalConnection forWrite() throws SQLException {
