@@ -3,6 +3,7 @@ package dev.lagwise.jdbc;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,22 +54,17 @@ final class Recording {
    * {@code preparedStatement}: {@code java.sql.PreparedStatement}, as the build's type pool has it.
    */
   Recording(TypeDescription preparedStatement) {
-    MethodList<MethodDescription.InDefinedShape> all = preparedStatement.getDeclaredMethods();
     this.setters =
-        all.stream()
+        preparedStatement.getDeclaredMethods().stream()
             .filter(Recording::isSetter)
             .sorted(
-                (a, b) -> {
-                  int c = a.getName().compareTo(b.getName());
-                  return c != 0
-                      ? c
-                      : a.getParameters()
-                          .asTypeList()
-                          .asErasures()
-                          .toString()
-                          .compareTo(b.getParameters().asTypeList().asErasures().toString());
-                })
+                Comparator.comparing(
+                    (MethodDescription m) ->
+                        m.getName() + m.getParameters().asTypeList().asErasures()))
             .toList();
+    if (setters.size() > Byte.MAX_VALUE) {
+      throw new IllegalStateException("a kind is kept in a byte: " + setters.size() + " setters");
+    }
     for (int k = 0; k < setters.size(); k++) {
       kinds.put(setters.get(k).asSignatureToken(), k + 1);
     }
