@@ -420,4 +420,45 @@ class DelegationTest {
       assertThat(ps.hasStreamParameter()).as("the stream was replaced by an int").isFalse();
     }
   }
+
+  /**
+   * Stands for a vendor's extension interface, such as {@code org.postgresql.PGResultSetMetaData}.
+   */
+  public interface VendorExtension {
+    int vendorOnly(int x) throws java.sql.SQLException;
+  }
+
+  /** What the vendor's result set would implement. */
+  public interface VendorResultSet extends ResultSet, VendorExtension {}
+
+  /**
+   * The run-time use of {@link Delegation}: a subclass of a hand-written wrapper, defined in the
+   * driver's package at first use, adds a vendor interface, and the same builder step delegates its
+   * methods too (casting the {@code ResultSet} field to the vendor interface) along with every JDBC
+   * method.
+   */
+  @Test
+  void delegationAddsAVendorInterfaceAtRunTime() throws Exception {
+    Class<? extends LogicalResultSet> type =
+        Delegation.delegateRemaining(
+                new net.bytebuddy.ByteBuddy()
+                    .subclass(LogicalResultSet.class)
+                    .implement(VendorExtension.class))
+            .make()
+            .load(
+                LogicalResultSet.class.getClassLoader(),
+                net.bytebuddy.dynamic.loading.ClassLoadingStrategy.UsingLookup.of(
+                    java.lang.invoke.MethodHandles.lookup()))
+            .getLoaded();
+    Recorder r = new Recorder();
+    LogicalResultSet wrapper =
+        type.getConstructor(java.sql.Statement.class, ResultSet.class, LogicalConnection.class)
+            .newInstance(null, r.proxy(VendorResultSet.class), null);
+    assertThat(((VendorExtension) wrapper).vendorOnly(5)).isEqualTo(7);
+    assertThat(r.method.getName()).isEqualTo("vendorOnly");
+    assertThat(r.args).containsExactly(5);
+    assertThat(wrapper.getInt(3)).isEqualTo(7);
+    assertThat(r.method).isEqualTo(ResultSet.class.getMethod("getInt", int.class));
+    assertThat(wrapper.getStatement()).as("hand-written methods stay").isNull();
+  }
 }
