@@ -36,8 +36,9 @@ final class VendorTypes {
         String[] names);
   }
 
+  /** Without the vendor's interfaces: the final classes generated at build time. */
   static final VendorTypes PLAIN =
-      new VendorTypes(LogicalConnection::new, LogicalStatement::new, RoutedPreparedStatement::new);
+      new VendorTypes(LogicalConnection::new, LogicalStatement::new, DelegateFactory::routed);
 
   final Connections connections;
   final Statements statements;
