@@ -110,6 +110,24 @@ abstract class PrimaryPreparedStatement implements PreparedStatement {
     return iface.isInstance(this) || delegate.isWrapperFor(iface);
   }
 
+  /**
+   * Vendor access for the generated vendor-interface methods ({@code PGStatement}, see {@link
+   * VendorTypes}): the bound vendor statement itself. No pin: it is already on the primary, or on
+   * the transaction's node, for its whole life.
+   */
+  Object vendorTarget(Class<?> iface) throws SQLException {
+    return iface.isInstance(delegate) ? delegate : delegate.unwrap(iface);
+  }
+
+  /** {@link #vendorTarget} for a vendor method that declares no SQLException. */
+  Object vendorTargetUnchecked(Class<?> iface) {
+    try {
+      return vendorTarget(iface);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /** The vendor's: PgJDBC shows the statement with its bound parameters. */
   @Override
   public String toString() {

@@ -321,6 +321,49 @@ class DelegationTest {
     }
   }
 
+  /** What PgJDBC's prepared statement implements. */
+  public interface PgPrepared extends PreparedStatement, org.postgresql.PGStatement {}
+
+  /** What PgJDBC's callable statement implements. */
+  public interface PgCallable extends CallableStatement, org.postgresql.PGStatement {}
+
+  /**
+   * With PgJDBC present, statements bound to the primary also implement {@code PGStatement}: the
+   * run-time subclass of the same hand-written class delegates every JDBC method as the build-time
+   * class does, and every {@code PGStatement} method to the bound vendor statement.
+   */
+  @Test
+  void primaryStatementsAlsoImplementPgStatementWhenPgJdbcIsPresent() throws Exception {
+    VendorTypes pg = VendorTypes.forDriver(Dialect.POSTGRESQL, new org.postgresql.Driver());
+    StubDriver.install();
+    dev.lagwise.Driver.register();
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:lagwise:postgresql://primary-pgdeleg:1,replica-pgdeleg:2/db", new Properties())) {
+      LogicalConnection lc = c.unwrap(LogicalConnection.class);
+      PhysicalConnection primary = lc.physical(0);
+      assertDelegates(
+          PreparedStatement.class,
+          PgPrepared.class,
+          ps -> pg.primary.make(lc, primary, "UPDATE t SET a = 1", ps, ResultSet.CONCUR_READ_ONLY),
+          PRIMARY_INTERCEPTED);
+      assertDelegates(
+          CallableStatement.class,
+          PgCallable.class,
+          cs -> pg.calls.make(lc, primary, "{call p()}", cs),
+          PRIMARY_INTERCEPTED);
+      PreparedStatement plain =
+          VendorTypes.PLAIN.primary.make(
+              lc,
+              primary,
+              "UPDATE t SET a = 1",
+              new Recorder().proxy(PreparedStatement.class),
+              ResultSet.CONCUR_READ_ONLY);
+      assertThat(plain.getClass().getSimpleName()).isEqualTo("GeneratedPrimaryPreparedStatement");
+      assertThat(plain).isNotInstanceOf(org.postgresql.PGStatement.class);
+    }
+  }
+
   /**
    * Routed statements as both paths make them: the build-time final class, and the run-time class
    * that also implements {@code PGStatement} (written by the same {@link Recording} rules).

@@ -208,7 +208,11 @@ class VendorClassesTest {
     assertThat(Class.forName(LogicalConnection.class.getName() + "$PGConnection"))
         .isAssignableTo(org.postgresql.PGConnection.class)
         .isAssignableTo(LogicalConnection.class);
-    for (Class<?> base : List.of(RoutedPreparedStatement.class)) {
+    for (Class<?> base :
+        List.of(
+            RoutedPreparedStatement.class,
+            PrimaryPreparedStatement.class,
+            PrimaryCallableStatement.class)) {
       assertThat(Class.forName(base.getName() + "$PGStatement"))
           .isAssignableTo(org.postgresql.PGStatement.class)
           .isAssignableTo(base)
