@@ -3,7 +3,7 @@
 # numbers in docs/benchmarks.md were measured: this JVM (and JMH's fork, which inherits the CPU
 # mask) on CPU 1, every PostgreSQL server process the benchmark starts pinned to CPU 0 by the
 # benchmark itself (taskset -a -p -c 0 on each descendant process; backends forked later inherit
-# it). Takes about 5 minutes on 2 cores. Every command is printed before it runs.
+# it). Takes about 6 minutes on 2 cores. Every command is printed before it runs.
 #
 #   jmh/run-benchmarks.sh              build, then run everything
 #   SKIP_BUILD=1 jmh/run-benchmarks.sh reuse jmh/target/benchmarks.jar
@@ -40,6 +40,11 @@ run taskset -c "$CLIENT_CPU" java -jar "$JAR" RoutingDecisionBenchmark -f 1 -pro
   -jvmArgsAppend "-Dlagwise.bench.serverCpus=$SERVER_CPU" \
   -rf json -rff "$OUT/routing.json" | tee "$OUT/routing.txt"
 
+# 1b. A pass-through call (getInt, getString) on a generated delegate vs the same call made
+#     directly on the vendor result set, in-memory (no server): ns/op and B/op.
+run taskset -c "$CLIENT_CPU" java -jar "$JAR" PassThroughBenchmark -prof gc \
+  -rf json -rff "$OUT/pass-through.json" | tee "$OUT/pass-through.txt"
+
 # 2. Point read, raw PgJDBC vs Lagwise to the same replica, one fork (and one cluster) each.
 run taskset -c "$CLIENT_CPU" java -jar "$JAR" PointReadBenchmark -f 1 -prof gc \
   -jvmArgsAppend "-Dlagwise.bench.serverCpus=$SERVER_CPU" \
@@ -74,7 +79,7 @@ jq -r '.[] | def med: sort | .[(length / 2 | floor)]; def r(n): . * n | round / 
      else [.primaryMetric.rawData[][]] | med end) | r(100) | tostring) + " " + .primaryMetric.scoreUnit
      + (if .mode == "sample" then " (p50 of all samples)" else " (median of iterations)" end),
    ([.secondaryMetrics["gc.alloc.rate.norm"].rawData[][]] | med | r(1000) | tostring) + " B/op"]
-  | @tsv' "$OUT/routing.json" "$OUT/point-read.json" | column -t -s "$(printf '\t')"
+  | @tsv' "$OUT/routing.json" "$OUT/pass-through.json" "$OUT/point-read.json" | column -t -s "$(printf '\t')"
 echo
 echo "## Alternating, pinned"
 sed -n '/^median over/,$p' "$OUT/alternating.txt"

@@ -479,7 +479,7 @@ class LogicalConnection implements LagwiseConnection {
 
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
-    return new LogicalDatabaseMetaData(this, forConnectionCall().connection.getMetaData());
+    return DelegateFactory.metaData(this, forConnectionCall().connection.getMetaData());
   }
 
   @Override

@@ -6,14 +6,16 @@ import java.sql.SQLException;
 
 /**
  * The vendor's metadata, from whichever host was open; {@link #getConnection} and {@link #getURL}
- * are Lagwise's.
+ * are Lagwise's, every other method a straight delegate generated at build time ({@link
+ * DelegateFactory#metaData}).
  */
-final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
+abstract class LogicalDatabaseMetaData implements DatabaseMetaData {
 
+  final DatabaseMetaData delegate;
   private final LogicalConnection connection;
 
   LogicalDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
-    super(delegate);
+    this.delegate = delegate;
     this.connection = connection;
   }
 

@@ -6,10 +6,11 @@ import java.sql.Statement;
 
 /**
  * A vendor result set whose {@link #getStatement()} answers the Lagwise statement. Every getter is
- * a straight delegate.
+ * a straight delegate, generated at build time ({@link DelegateFactory#resultSet}).
  */
-final class LogicalResultSet extends DelegatingResultSet {
+abstract class LogicalResultSet implements ResultSet {
 
+  final ResultSet delegate;
   private final Statement owner;
 
   /**
@@ -18,7 +19,7 @@ final class LogicalResultSet extends DelegatingResultSet {
   private final LogicalConnection writer;
 
   LogicalResultSet(Statement owner, ResultSet delegate, LogicalConnection writer) {
-    super(delegate);
+    this.delegate = delegate;
     this.owner = owner;
     this.writer = writer;
   }

@@ -316,7 +316,7 @@ class LogicalStatement implements Statement, Exchange.Target {
     }
     if (wrapped == null || wrapped.delegate != rs) {
       wrapped =
-          new LogicalResultSet(
+          DelegateFactory.resultSet(
               this, rs, resultSetConcurrency == ResultSet.CONCUR_UPDATABLE ? connection : null);
     }
     return wrapped;

@@ -1,6 +1,7 @@
 package dev.lagwise.jdbc;
 
 import dev.lagwise.routing.Classification;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,9 +11,12 @@ import java.sql.SQLException;
  * A prepared statement that can only be a write, or whose result set can write: bound to the
  * primary's vendor statement when prepared, so its parameter setters are straight delegates with no
  * bookkeeping; executions run through the connection's {@link Exchange} ({@link PrimaryTarget}).
+ * Only the methods below are written by hand; the rest are straight delegates generated at build
+ * time ({@link DelegateFactory#primary}).
  */
-final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
+abstract class PrimaryPreparedStatement implements PreparedStatement {
 
+  final PreparedStatement delegate;
   private final LogicalConnection connection;
   private final PrimaryTarget target;
   private final boolean updatable;
@@ -23,12 +27,24 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
       String sql,
       PreparedStatement delegate,
       int concurrency) {
-    super(delegate);
+    this.delegate = delegate;
     this.connection = connection;
     this.updatable = concurrency == ResultSet.CONCUR_UPDATABLE;
     // A statement whose result set can write is routed as a write.
     Classification c = updatable ? null : connection.classify(sql);
     this.target = new PrimaryTarget(connection, prepared, delegate, c, sql);
+  }
+
+  /** A call: a write (a procedure may write), its SQL not classified. */
+  PrimaryPreparedStatement(
+      LogicalConnection connection,
+      PhysicalConnection prepared,
+      String sql,
+      CallableStatement delegate) {
+    this.delegate = delegate;
+    this.connection = connection;
+    this.updatable = false;
+    this.target = new PrimaryTarget(connection, prepared, delegate, null, null);
   }
 
   @Override
@@ -75,7 +91,7 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
   }
 
   private ResultSet wrap(ResultSet rs) {
-    return rs == null ? null : new LogicalResultSet(this, rs, updatable ? connection : null);
+    return rs == null ? null : DelegateFactory.resultSet(this, rs, updatable ? connection : null);
   }
 
   @Override
@@ -92,6 +108,24 @@ final class PrimaryPreparedStatement extends DelegatingPreparedStatement {
   @Override
   public boolean isWrapperFor(Class<?> iface) throws SQLException {
     return iface.isInstance(this) || delegate.isWrapperFor(iface);
+  }
+
+  /**
+   * Vendor access for the generated vendor-interface methods ({@code PGStatement}, see {@link
+   * VendorTypes}): the bound vendor statement itself. No pin: it is already on the primary, or on
+   * the transaction's node, for its whole life.
+   */
+  Object vendorTarget(Class<?> iface) throws SQLException {
+    return iface.isInstance(delegate) ? delegate : delegate.unwrap(iface);
+  }
+
+  /** {@link #vendorTarget} for a vendor method that declares no SQLException. */
+  Object vendorTargetUnchecked(Class<?> iface) {
+    try {
+      return vendorTarget(iface);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /** The vendor's: PgJDBC shows the statement with its bound parameters. */

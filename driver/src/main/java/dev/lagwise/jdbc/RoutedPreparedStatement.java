@@ -12,9 +12,10 @@ import java.sql.Statement;
 /**
  * A prepared statement that may run on a different host at each execution: classified once at
  * prepare time, routed at every execute, its parameters recorded (see {@link
- * RecordingPreparedStatement}) and applied to the vendor statement of the chosen host.
+ * RecordingPreparedStatement}) and applied to the vendor statement of the chosen host. Instances
+ * come from {@link DelegateFactory#routed}, whose class adds the generated parameter setters.
  */
-class RoutedPreparedStatement extends RecordingPreparedStatement {
+abstract class RoutedPreparedStatement extends RecordingPreparedStatement {
 
   private final String sql;
 

@@ -52,7 +52,7 @@ final class StatementFactory {
               : holdability == -1
                   ? vendor.prepareStatement(sql, type, concurrency)
                   : vendor.prepareStatement(sql, type, concurrency, holdability);
-      return new PrimaryPreparedStatement(connection, pc, sql, ps, concurrency);
+      return connection.cluster.types.primary.make(connection, pc, sql, ps, concurrency);
     }
     return connection.cluster.types.routed.make(
         connection, sql, type, concurrency, holdability, -1, null, null);
@@ -80,7 +80,8 @@ final class StatementFactory {
             : indexes != null
                 ? vendor.prepareStatement(sql, indexes)
                 : vendor.prepareStatement(sql, names);
-    return new PrimaryPreparedStatement(connection, pc, sql, ps, ResultSet.CONCUR_READ_ONLY);
+    return connection.cluster.types.primary.make(
+        connection, pc, sql, ps, ResultSet.CONCUR_READ_ONLY);
   }
 
   /** A procedure call runs where writes run (a procedure may write); straight delegates. */
@@ -92,7 +93,7 @@ final class StatementFactory {
         holdability == -1
             ? pc.connection.prepareCall(sql, type, concurrency)
             : pc.connection.prepareCall(sql, type, concurrency, holdability);
-    return new PrimaryCallableStatement(connection, pc, cs);
+    return connection.cluster.types.calls.make(connection, pc, sql, cs);
   }
 
   private PhysicalConnection forWrite() throws SQLException {

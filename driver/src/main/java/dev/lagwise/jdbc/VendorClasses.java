@@ -4,12 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
@@ -39,6 +41,13 @@ import net.bytebuddy.matcher.ElementMatchers;
  * {@link SQLException}). The interface's default methods stay: they are written in terms of the
  * others. Nothing is looked up per call; the reflection here runs once per generated class.
  *
+ * <p>A {@code base} that is one of the hand-written abstract JDBC wrappers ({@code
+ * PrimaryPreparedStatement}, {@code RoutedPreparedStatement}, ...) is completed first by {@link
+ * Delegation#implementAbstract}, the rules its build-time {@code Generated} class is made by
+ * (straight delegates to the field {@code delegate}, or the recording setters), so the vendor class
+ * behaves as that class does plus the interface. On a base with a {@code delegate} field, the
+ * interface's default methods are straight delegates too (the vendor answers, as for JDBC's).
+ *
  * <p>The classes are defined in this package and class loader (through this class's own lookup), so
  * they reach the package-private constructors, handlers and {@code vendorTarget} methods; the
  * vendor interface must therefore be the one this class loader sees. Each class can be defined once
@@ -49,6 +58,10 @@ final class VendorClasses {
 
   /** Validation is for hand-written definitions; these are made from loaded, valid types. */
   private static final ByteBuddy BYTE_BUDDY = new ByteBuddy().with(TypeValidation.DISABLED);
+
+  /** The recording setters of {@code PreparedStatement} as the running JDK declares it. */
+  private static final Recording RECORDING =
+      new Recording(TypeDescription.ForLoadedType.of(PreparedStatement.class));
 
   private VendorClasses() {}
 
@@ -75,6 +88,12 @@ final class VendorClasses {
             .name(base.getName() + "$" + iface.getSimpleName())
             .modifiers(Modifier.FINAL)
             .implement(iface);
+    boolean wrapper = Modifier.isAbstract(base.getModifiers());
+    if (wrapper) {
+      // A hand-written abstract wrapper: the JDBC methods are written by the rules its build-time
+      // Generated class is written by; the vendor interface's rules below come later and win.
+      b = Delegation.implementAbstract(b, TypeDescription.ForLoadedType.of(base), RECORDING);
+    }
     for (Method m : methodsToImplement(base, iface)) {
       Method h = handler == null ? null : handlerFor(handler, base, m);
       Implementation impl =
@@ -87,9 +106,15 @@ final class VendorClasses {
                       .and(ElementMatchers.takesArguments(m.getParameterTypes())))
               .intercept(impl);
     }
-    return b.make()
-        .load(base.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(MethodHandles.lookup()))
-        .getLoaded();
+    Class<?> type =
+        b.make()
+            .load(
+                base.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(MethodHandles.lookup()))
+            .getLoaded();
+    if (wrapper) {
+      Delegation.checkNothingAbstract(TypeDescription.ForLoadedType.of(type));
+    }
+    return type;
   }
 
   /** The abstract methods of {@code iface} that {@code base} does not implement. */

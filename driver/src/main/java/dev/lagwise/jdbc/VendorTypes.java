@@ -1,6 +1,8 @@
 package dev.lagwise.jdbc;
 
+import java.sql.CallableStatement;
 import java.sql.Driver;
+import java.sql.PreparedStatement;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,17 +38,47 @@ final class VendorTypes {
         String[] names);
   }
 
+  /** A statement bound to the primary's (or the transaction node's) vendor statement. */
+  interface PrimaryStatements {
+    PrimaryPreparedStatement make(
+        LogicalConnection c,
+        PhysicalConnection prepared,
+        String sql,
+        PreparedStatement delegate,
+        int concurrency);
+  }
+
+  interface Calls {
+    PrimaryCallableStatement make(
+        LogicalConnection c, PhysicalConnection prepared, String sql, CallableStatement delegate);
+  }
+
+  /** Without the vendor's interfaces: the final classes generated at build time. */
   static final VendorTypes PLAIN =
-      new VendorTypes(LogicalConnection::new, LogicalStatement::new, RoutedPreparedStatement::new);
+      new VendorTypes(
+          LogicalConnection::new,
+          LogicalStatement::new,
+          DelegateFactory::routed,
+          DelegateFactory::primary,
+          DelegateFactory::callable);
 
   final Connections connections;
   final Statements statements;
   final RoutedStatements routed;
+  final PrimaryStatements primary;
+  final Calls calls;
 
-  VendorTypes(Connections connections, Statements statements, RoutedStatements routed) {
+  VendorTypes(
+      Connections connections,
+      Statements statements,
+      RoutedStatements routed,
+      PrimaryStatements primary,
+      Calls calls) {
     this.connections = connections;
     this.statements = statements;
     this.routed = routed;
+    this.primary = primary;
+    this.calls = calls;
   }
 
   /** The types for connections through {@code vendor}. */
@@ -103,7 +135,19 @@ final class VendorTypes {
                 RoutedPreparedStatement.class,
                 org.postgresql.PGStatement.class,
                 PgStatementExtension.class,
-                RoutedStatements.class));
+                RoutedStatements.class),
+            // Bound to one vendor statement for life: every PGStatement method is that
+            // statement's (no handler).
+            VendorClasses.extend(
+                PrimaryPreparedStatement.class,
+                org.postgresql.PGStatement.class,
+                null,
+                PrimaryStatements.class),
+            VendorClasses.extend(
+                PrimaryCallableStatement.class,
+                org.postgresql.PGStatement.class,
+                null,
+                Calls.class));
       } catch (RuntimeException e) {
         return failed("org.postgresql.PGConnection", e);
       }
@@ -122,7 +166,9 @@ final class VendorTypes {
         return new VendorTypes(
             VendorClasses.extend(LogicalConnection.class, iface, null, Connections.class),
             PLAIN.statements,
-            PLAIN.routed);
+            PLAIN.routed,
+            PLAIN.primary,
+            PLAIN.calls);
       } catch (ClassNotFoundException | RuntimeException e) {
         return failed(
             "com.mysql.cj.jdbc.JdbcConnection",

@@ -208,8 +208,16 @@ class VendorClassesTest {
     assertThat(Class.forName(LogicalConnection.class.getName() + "$PGConnection"))
         .isAssignableTo(org.postgresql.PGConnection.class)
         .isAssignableTo(LogicalConnection.class);
-    assertThat(Class.forName(RoutedPreparedStatement.class.getName() + "$PGStatement"))
-        .isAssignableTo(org.postgresql.PGStatement.class);
+    for (Class<?> base :
+        List.of(
+            RoutedPreparedStatement.class,
+            PrimaryPreparedStatement.class,
+            PrimaryCallableStatement.class)) {
+      assertThat(Class.forName(base.getName() + "$PGStatement"))
+          .isAssignableTo(org.postgresql.PGStatement.class)
+          .isAssignableTo(base)
+          .isFinal();
+    }
     VendorTypes mysql = VendorTypes.forDriver(Dialect.MYSQL, new com.mysql.cj.jdbc.Driver());
     assertThat(mysql).isNotSameAs(VendorTypes.PLAIN);
     assertThat(Class.forName(LogicalConnection.class.getName() + "$JdbcConnection"))

@@ -11,12 +11,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -415,6 +417,55 @@ class PostgresVendorExtensionsTest {
       Thread.sleep(1000);
       ((PGConnection) c).cancelQuery();
       assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("57014");
+    }
+  }
+
+  /**
+   * Statements bound to the primary when prepared (a write, an updatable result, a call) are {@code
+   * PGStatement}s too: every method is the bound vendor statement's, and none pins.
+   */
+  @Test
+  void statementsBoundToThePrimaryAreAlsoPgStatements() throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO vx_copy VALUES (?, 'bound')")) {
+      PGStatement pgs = (PGStatement) ps;
+      PgStatement vendor = ps.unwrap(PgStatement.class);
+      pgs.setPrepareThreshold(0);
+      assertThat(pgs.isUseServerPrepare()).as("threshold 0: never server-prepared").isFalse();
+      pgs.setPrepareThreshold(1);
+      assertThat(vendor.getPrepareThreshold()).as("the bound vendor statement's").isOne();
+      assertThat(pgs.getPrepareThreshold()).isOne();
+      // PgJDBC answers for the next execution of its prepared statement: server-prepared.
+      assertThat(pgs.isUseServerPrepare()).isTrue();
+      ps.setInt(1, 11);
+      assertThat(ps.executeUpdate()).isOne();
+      assertThat(pgs.isUseServerPrepare()).isTrue();
+      assertThat(pgs.getLastOID()).as("tables without OIDs").isZero();
+      pgs.setAdaptiveFetch(true);
+      assertThat(vendor.getAdaptiveFetch()).isTrue();
+      assertThat(pinned(c)).as("a bound statement needs no pin").isFalse();
+      ps.close();
+      assertThatThrownBy(() -> pgs.setPrepareThreshold(2))
+          .as("closed, as PgJDBC says")
+          .isInstanceOf(SQLException.class);
+    }
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM vx_points",
+                ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.CONCUR_UPDATABLE);
+        CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
+      assertThat(ps).isInstanceOf(PGStatement.class);
+      PGStatement pgc = (PGStatement) cs;
+      pgc.setUseServerPrepare(true);
+      assertThat(cs.unwrap(PgStatement.class).getPrepareThreshold()).isOne();
+      cs.registerOutParameter(1, Types.VARCHAR);
+      cs.setString(2, "call");
+      cs.execute();
+      assertThat(cs.getString(1)).isEqualTo("CALL");
+      assertThat(pgc.isUseServerPrepare()).isTrue();
+      assertThat(pinned(c)).isFalse();
     }
   }
 
