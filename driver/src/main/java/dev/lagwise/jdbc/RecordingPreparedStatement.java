@@ -32,6 +32,9 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements Pr
   private Object[] thirds = new Object[16];
   private int highest;
 
+  /** The highest index ever applied to any vendor statement of this one; never decreases. */
+  private int applied;
+
   RecordingPreparedStatement(
       LogicalConnection connection, int type, int concurrency, int holdability) {
     super(connection, type, concurrency, holdability);
@@ -106,9 +109,22 @@ abstract class RecordingPreparedStatement extends LogicalStatement implements Pr
 
   // ---------------------------------------------------------------- replay
 
-  /** Sets every recorded parameter on {@code ps}, which belongs to the chosen node. */
+  /**
+   * Sets every recorded parameter on {@code ps}, which belongs to the chosen node. A vendor
+   * statement holds at most slots 1..{@link #applied}; when all of them are recorded now they are
+   * all overwritten and nothing is cleared, because clearing makes PgJDBC forget the types it bound
+   * and parse a server-prepared statement again (a {@code setNull(i, Types.OTHER)} keeps the
+   * previous type on PgJDBC). When one is missing, the clear makes the vendor report it unset.
+   */
   final void applyParameters(PreparedStatement ps) throws SQLException {
-    ps.clearParameters();
+    int top = Math.max(highest, applied);
+    for (int i = 1; i <= top; i++) {
+      if (kinds[i] == 0) {
+        ps.clearParameters();
+        break;
+      }
+    }
+    applied = top;
     for (int i = 1; i <= highest; i++) {
       if (kinds[i] != 0) {
         applyParameter(ps, i, kinds[i], primitives[i], values[i], seconds[i], thirds[i]);

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +72,6 @@ class PostgresParameterReplayTest {
    * clearParameters()}, which forgets the types PgJDBC keeps for an unspecified null: the statement
    * is parsed again (PgJDBC's PreparedStatementTest#testAlternatingBindType).
    */
-  @Disabled("applyParameters clears the vendor statement's parameters first; see the report")
   @Test
   void anUnspecifiedNullReusesTheServerPreparedStatementAsOnPgJdbc() throws SQLException {
     long vendor = parsesForUnspecifiedNull(cluster.primary().jdbcUrl());
