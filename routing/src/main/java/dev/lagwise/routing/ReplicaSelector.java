@@ -25,6 +25,13 @@ final class ReplicaSelector {
   /** Least-in-flight: where the scan starts, so that ties rotate. */
   private int tieBreak;
 
+  /**
+   * A replica on which this connection's statement just lost its connection: its retry must go
+   * elsewhere, while other connections keep the replica until the monitor's probe says it is down;
+   * -1 none. Set by {@link #avoidForRetry}, cleared by {@link #retryRouted}.
+   */
+  private int avoid = -1;
+
   ReplicaSelector(
       Topology topology,
       SharedPositions shared,
@@ -125,7 +132,8 @@ final class ReplicaSelector {
   }
 
   private boolean usable(ClusterView s, int node, long now, long need, boolean hinted) {
-    return s.isUsableReplica(node, now, maxLagNanos)
+    return node != avoid
+        && s.isUsableReplica(node, now, maxLagNanos)
         && s.position(node) >= need
         && (hinted || positions.mayRead(node));
   }
@@ -141,6 +149,10 @@ final class ReplicaSelector {
     long now = ticker.getAsLong();
     boolean replicaUp = false;
     for (int i = 0; i < s.size(); i++) {
+      if (i == avoid) {
+        // The retry of a statement whose connection to it broke: counted as down.
+        continue;
+      }
       if (s.isUsableReplica(i, now, maxLagNanos)) {
         return RouteReason.TOKEN_NOT_SATISFIED;
       }
@@ -154,6 +166,16 @@ final class ReplicaSelector {
     if (preferred == node) {
       preferred = -1;
     }
+  }
+
+  /** The next routing decision (the retry of a statement that failed on {@code node}) avoids it. */
+  void avoidForRetry(int node) {
+    avoid = node;
+  }
+
+  /** The retry has been routed: every replica may be chosen again. */
+  void retryRouted() {
+    avoid = -1;
   }
 
   void started(int node) {

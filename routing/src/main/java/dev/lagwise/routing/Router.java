@@ -167,6 +167,7 @@ public final class Router {
         bound >= 0 && txNode < 0
             ? boundNode(bound, c.kind() == StatementKind.WRITE)
             : decide(c.kind(), c.hint());
+    selector.retryRouted();
     dispatch(node, c.kind());
     return node;
   }
@@ -452,6 +453,9 @@ public final class Router {
       return fx;
     }
     if (connectionBroken) {
+      // Not back to the replica that failed: the monitor probes it, and until the probe says it
+      // is down, other connections still use it (one session's broken connection is no verdict).
+      selector.avoidForRetry(node);
       return fx | Effects.RETRY;
     }
     if ("25006".equals(sqlState)) {
