@@ -98,9 +98,11 @@ final class Exchange {
 
   private void failed(int fx, int node, SQLException e) {
     if ((fx & Effects.DROP_CONNECTION) != 0) {
+      if (physicals.existing(node) != null) {
+        // Evidence for the monitor, which probes the host; a failed connect spoke in open().
+        cluster.monitor.suspect(node, e.getSQLState());
+      }
       physicals.drop(node);
-      cluster.monitor.reportFailure(
-          node, Masking.scrub(e.getMessage(), connection.spec.password()));
     }
     try {
       apply(fx, physicals.existing(node), null);

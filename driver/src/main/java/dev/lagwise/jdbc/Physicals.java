@@ -58,7 +58,8 @@ final class Physicals {
       c = cluster.vendor.connect(spec.vendorUrl(host), spec.vendorProperties);
     } catch (SQLException e) {
       String message = Masking.scrub(e.getMessage(), spec.password());
-      cluster.monitor.reportFailure(node, message);
+      // Evidence for the monitor's probe, not a verdict; a wrong password is none at all.
+      cluster.monitor.suspect(node, e.getSQLState());
       throw Errors.unavailable(
           "Cannot connect to " + host + ": " + message + "; hosts: " + cluster.describeNodes(), e);
     }
