@@ -32,9 +32,12 @@ final class Physicals {
     return pc;
   }
 
-  /** The open vendor connection of {@code node}, or null. */
+  /**
+   * The open vendor connection of {@code node}, or null; null for -1 too (a capture asked for after
+   * the connection it was to run on was lost while the primary was down).
+   */
   PhysicalConnection existing(int node) {
-    return slots[node];
+    return node < 0 ? null : slots[node];
   }
 
   /** Some open vendor connection, the primary's first; or null. */
