@@ -290,6 +290,57 @@ class PostgresSuspicionTest {
     }
   }
 
+  /**
+   * An abort() while a read runs on a replica: the read fails and is not retried on a new vendor
+   * connection, which the aborted connection would never close.
+   */
+  @Test
+  void anAbortedReadIsNotRetriedOnANewVendorConnection() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      long before = sessionsOfThisDatabase();
+      Connection c = connect();
+      read(c);
+      Future<?> sleeping =
+          executor.submit(
+              () -> {
+                try (Statement s = c.createStatement()) {
+                  s.execute("SELECT pg_sleep(3)");
+                }
+                return null;
+              });
+      Thread.sleep(300);
+      c.abort(Runnable::run);
+      assertThatThrownBy(() -> sleeping.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(SQLException.class);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (sessionsOfThisDatabase() > before && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(sessionsOfThisDatabase()).as("vendor connections left open").isEqualTo(before);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Client sessions on this test's database on every node, the monitor's not counted. */
+  static long sessionsOfThisDatabase() throws SQLException {
+    long n = 0;
+    for (Node node : cluster.nodes()) {
+      try (Connection admin = node.connect();
+          Statement s = admin.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                      + DB
+                      + "' AND application_name <> 'lagwise-monitor' AND pid <> pg_backend_pid()")) {
+        rs.next();
+        n += rs.getLong(1);
+      }
+    }
+    return n;
+  }
+
   @Test
   void aTerminatedBackendTakesOnlyItsOwnSession() throws Exception {
     try (Bystander other = new Bystander();
@@ -385,6 +436,7 @@ class PostgresSuspicionTest {
     AtomicLong failed = new AtomicLong();
     AtomicLong worstAfterFault = new AtomicLong();
     AtomicLong slowAfterFault = new AtomicLong();
+    AtomicLong worstBeforeFault = new AtomicLong();
     List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
     long[] faultAt = {Long.MAX_VALUE};
     long[] stopAt = {Long.MAX_VALUE};
@@ -409,7 +461,9 @@ class PostgresSuspicionTest {
                     }
                     long end = System.nanoTime();
                     reads.incrementAndGet();
-                    if (start - faultAt[0] >= 0) {
+                    if (start - faultAt[0] < 0) {
+                      worstBeforeFault.accumulateAndGet(end - start, Math::max);
+                    } else {
                       worstAfterFault.accumulateAndGet(end - start, Math::max);
                       if (end - start > 20_000_000L) {
                         slowAfterFault.incrementAndGet();
@@ -437,7 +491,7 @@ class PostgresSuspicionTest {
           java.util.Locale.ROOT,
           "PostgresSuspicionTest: replica %s during autocommit reads on %d connections: %d reads"
               + " (%d before the fault), %d failed, slowest read after the fault %d ms, %d"
-              + " reads over 20 ms; %s%n",
+              + " reads over 20 ms (slowest before it %d ms); %s%n",
           how,
           threads,
           reads.get(),
@@ -445,6 +499,7 @@ class PostgresSuspicionTest {
           failed.get(),
           TimeUnit.NANOSECONDS.toMillis(worstAfterFault.get()),
           slowAfterFault.get(),
+          TimeUnit.NANOSECONDS.toMillis(worstBeforeFault.get()),
           downAfter < 0 ? "the victim is not DOWN" : "the victim is DOWN");
       assertThat(errors).as("failed reads").isEmpty();
       assertThat(downAfter).as("the monitor took the replica out").isZero();
