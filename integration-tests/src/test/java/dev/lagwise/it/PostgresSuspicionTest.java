@@ -431,7 +431,7 @@ class PostgresSuspicionTest {
     Node victim = cluster.replicas().get(0);
     int threads = 4;
     List<Connection> connections = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
     AtomicLong reads = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicLong worstAfterFault = new AtomicLong();
@@ -475,23 +475,37 @@ class PostgresSuspicionTest {
       }
       Thread.sleep(1000);
       long readsBefore = reads.get();
+      AtomicLong downAt = new AtomicLong();
+      Connection watched = connections.get(0);
+      Future<?> watcher =
+          pool.submit(
+              () -> {
+                while (downAfterMillis(watched, victim) < 0 && System.nanoTime() - stopAt[0] < 0) {
+                  Thread.onSpinWait();
+                }
+                downAt.set(System.nanoTime());
+                return null;
+              });
       faultAt[0] = System.nanoTime();
       if (how.equals("stopped")) {
         victim.stop();
       } else {
         victim.kill();
       }
+      long faultDone = System.nanoTime();
       Thread.sleep(2000);
       stopAt[0] = System.nanoTime();
       for (Future<?> f : running) {
         f.get(30, TimeUnit.SECONDS);
       }
+      watcher.get(30, TimeUnit.SECONDS);
       long downAfter = downAfterMillis(connections.get(0), victim);
       System.out.printf(
           java.util.Locale.ROOT,
           "PostgresSuspicionTest: replica %s during autocommit reads on %d connections: %d reads"
               + " (%d before the fault), %d failed, slowest read after the fault %d ms, %d"
-              + " reads over 20 ms (slowest before it %d ms); %s%n",
+              + " reads over 20 ms (slowest before it %d ms); %s %d ms after the %s began (it took"
+              + " %d ms)%n",
           how,
           threads,
           reads.get(),
@@ -500,7 +514,10 @@ class PostgresSuspicionTest {
           TimeUnit.NANOSECONDS.toMillis(worstAfterFault.get()),
           slowAfterFault.get(),
           TimeUnit.NANOSECONDS.toMillis(worstBeforeFault.get()),
-          downAfter < 0 ? "the victim is not DOWN" : "the victim is DOWN");
+          downAfter < 0 ? "the victim is not DOWN" : "the victim was DOWN",
+          TimeUnit.NANOSECONDS.toMillis(downAt.get() - faultAt[0]),
+          how.equals("stopped") ? "stop" : "kill",
+          TimeUnit.NANOSECONDS.toMillis(faultDone - faultAt[0]));
       assertThat(errors).as("failed reads").isEmpty();
       assertThat(downAfter).as("the monitor took the replica out").isZero();
       assertThat(Duration.ofNanos(worstAfterFault.get())).isLessThan(Duration.ofSeconds(1));
