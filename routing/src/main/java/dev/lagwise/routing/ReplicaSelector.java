@@ -28,7 +28,7 @@ final class ReplicaSelector {
   /**
    * A replica on which this connection's statement just lost its connection: its retry must go
    * elsewhere, while other connections keep the replica until the monitor's probe says it is down;
-   * -1 none. Set by {@link #avoidForRetry}, cleared by {@link #retryRouted}.
+   * -1 none. Set by {@link #forget}, cleared by {@link #routed}.
    */
   private int avoid = -1;
 
@@ -161,20 +161,19 @@ final class ReplicaSelector {
     return replicaUp ? RouteReason.LAG_BOUND : RouteReason.REPLICA_DOWN;
   }
 
-  /** {@code node} failed: a round-robin connection picks another next time. */
+  /**
+   * This connection's vendor connection to {@code node} broke: a round-robin connection picks
+   * another from now on, and the next routing decision (the failed statement's retry) avoids it.
+   */
   void forget(int node) {
     if (preferred == node) {
       preferred = -1;
     }
-  }
-
-  /** The next routing decision (the retry of a statement that failed on {@code node}) avoids it. */
-  void avoidForRetry(int node) {
     avoid = node;
   }
 
-  /** The retry has been routed: every replica may be chosen again. */
-  void retryRouted() {
+  /** A routing decision has been made: every replica may be chosen again. */
+  void routed() {
     avoid = -1;
   }
 

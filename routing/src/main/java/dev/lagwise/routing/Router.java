@@ -163,11 +163,16 @@ public final class Router {
     }
     cur = c;
     placement.clear();
-    int node =
-        bound >= 0 && txNode < 0
-            ? boundNode(bound, c.kind() == StatementKind.WRITE)
-            : decide(c.kind(), c.hint());
-    selector.retryRouted();
+    int node;
+    try {
+      node =
+          bound >= 0 && txNode < 0
+              ? boundNode(bound, c.kind() == StatementKind.WRITE)
+              : decide(c.kind(), c.hint());
+    } finally {
+      // A replica avoided after a broken connection is avoided by one decision only, the retry's.
+      selector.routed();
+    }
     dispatch(node, c.kind());
     return node;
   }
@@ -453,9 +458,8 @@ public final class Router {
       return fx;
     }
     if (connectionBroken) {
-      // Not back to the replica that failed: the monitor probes it, and until the probe says it
-      // is down, other connections still use it (one session's broken connection is no verdict).
-      selector.avoidForRetry(node);
+      // Not back to the replica that failed (selector.forget): the monitor probes it, and until
+      // the probe says it is down, other connections still use it.
       return fx | Effects.RETRY;
     }
     if ("25006".equals(sqlState)) {
