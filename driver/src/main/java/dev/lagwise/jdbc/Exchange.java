@@ -133,12 +133,12 @@ final class Exchange {
 
   private void failed(int fx, int node, SQLException e) {
     if ((fx & Effects.DROP_CONNECTION) != 0) {
-      physicals.drop(node);
-      if (Errors.isConnectionError(e)) {
-        // The host may be gone; a backend the server terminated (57P01) says nothing of the host.
-        cluster.monitor.reportFailure(
-            node, Masking.scrub(e.getMessage(), connection.spec.password()));
+      if (physicals.existing(node) != null) {
+        // Evidence for the monitor, which probes the host; a failed connect spoke in open(). A
+        // terminated backend (57P01) is evidence too: a server shutting down sends it to all.
+        cluster.monitor.suspect(node, e.getSQLState());
       }
+      physicals.drop(node);
     }
     if ((fx & Effects.SESSION_LOST) != 0) {
       connection.lost();

@@ -37,9 +37,12 @@ final class Physicals {
     return pc;
   }
 
-  /** The open vendor connection of {@code node}, or null. */
+  /**
+   * The open vendor connection of {@code node}, or null; null for -1 too (a capture asked for after
+   * the connection it was to run on was lost while the primary was down).
+   */
   PhysicalConnection existing(int node) {
-    return slots[node];
+    return node < 0 ? null : slots[node];
   }
 
   /** Some open vendor connection, the primary's first; or null. */
@@ -75,8 +78,8 @@ final class Physicals {
         if (!Errors.isConnectionError(e)) {
           throw Masking.scrubbed(e, spec.password());
         }
+        // open() has already given the monitor this evidence.
         String message = Masking.scrub(e.getMessage(), spec.password());
-        cluster.monitor.reportFailure(node, message);
         errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
         errors.append(": ").append(message);
         first = first == null ? e : first;
@@ -144,7 +147,8 @@ final class Physicals {
       c = cluster.vendor.connect(spec.vendorUrl(host), spec.vendorProperties);
     } catch (SQLException e) {
       String message = Masking.scrub(e.getMessage(), spec.password());
-      cluster.monitor.reportFailure(node, message);
+      // Evidence for the monitor's probe, not a verdict; a wrong password is none at all.
+      cluster.monitor.suspect(node, e.getSQLState());
       throw Errors.unavailable(
           "Cannot connect to " + host + ": " + message + "; hosts: " + cluster.describeNodes(), e);
     }

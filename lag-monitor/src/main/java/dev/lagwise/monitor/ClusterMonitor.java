@@ -19,7 +19,10 @@ import java.util.function.LongSupplier;
  * nobody else; the threads run only while at least one logical connection holds the monitor ({@link
  * #acquire()} / {@link #release()}), so an unused cluster sends no queries. The first {@code
  * acquire} of an idle monitor whose snapshot is stale waits for one probe round, so a new
- * connection can route from its first statement.
+ * connection can route from its first statement. Only the monitor's own probes change a host's
+ * status: what a session met on a host ({@link #suspect}) makes the host's prober probe it at once,
+ * and the host goes DOWN only if that probe fails, so one connection's error never takes a host
+ * away from the others.
  */
 public final class ClusterMonitor implements AutoCloseable, Topology {
 
@@ -43,6 +46,11 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   /** How long replicas are chased after the last request. */
   static final long CHASE_FOR_NANOS = 50_000_000L;
+
+  /** Between two probes that answer suspicions of one host (at most 100 per second per host). */
+  static final long SUSPICION_SPACING_NANOS = 10_000_000L;
+
+  private final Suspicions suspicions;
 
   /** Position replicas are chased to, and until when; guarded by this. */
   private long chaseTarget = -1;
@@ -75,6 +83,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     this.pollNanos = pollInterval.toNanos();
     this.probeTimeoutNanos = probeTimeout.toNanos();
     this.ticker = ticker;
+    this.suspicions =
+        new Suspicions(hostNames.size(), Math.min(SUSPICION_SPACING_NANOS, pollNanos));
     // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
     this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
   }
@@ -179,11 +189,19 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   }
 
   /**
-   * A statement on {@code node} failed with a connection error: take it out of routing now and
-   * probe it again at once instead of waiting for the next interval.
+   * A session met a connection error with {@code sqlState} on {@code node} (a statement's vendor
+   * connection broke, or a connect failed): evidence, not a verdict. The host's prober probes it at
+   * once ({@link Suspicions}: at most one such probe per {@link #SUSPICION_SPACING_NANOS}), and
+   * only a failed probe takes it out of routing; meanwhile every other connection keeps using it.
+   * An error that says the session's credentials or properties are wrong ({@link
+   * Suspicions#concernsSession}) is ignored: a wrong password must not mark a host down for
+   * everyone else.
    */
-  public void reportFailure(int node, String error) {
-    failed(node, error);
+  public void suspect(int node, String sqlState) {
+    if (Suspicions.concernsSession(sqlState)) {
+      return;
+    }
+    suspicions.report(node);
     Prober[] p;
     synchronized (this) {
       p = probers;
@@ -191,6 +209,11 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     if (p != null) {
       LockSupport.unpark(p[node]);
     }
+  }
+
+  /** True while a suspicion of {@code node} waits for its probe; for tests. */
+  boolean suspected(int node) {
+    return suspicions.pending(node);
   }
 
   /**
@@ -365,11 +388,18 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
         // Not sleep + interrupt: an interrupt would abort a probe's connect in the vendor driver.
         // unpark() wakes the thread early (a failure was reported, or shutdown).
         LockSupport.parkNanos(this, nextProbeIn(node));
+        // Woken for a suspicion too soon after the last one was answered: a storm of errors on
+        // this host costs it one probe per spacing.
+        for (long hold; running && (hold = suspicions.holdNanos(node, ticker.getAsLong())) > 0; ) {
+          LockSupport.parkNanos(this, hold);
+        }
       }
       closeConnection();
     }
 
     private void probe() {
+      // Whatever woke it, this probe answers the suspicions reported so far.
+      suspicions.probing(node, ticker.getAsLong());
       try {
         if (connection == null) {
           connection = connector.connect(node);

@@ -152,19 +152,140 @@ class ClusterMonitorTest {
     assertThat(m.snapshot().isUsableReplica(0, 1262 * MS, Long.MAX_VALUE)).isFalse();
   }
 
+  /** Per host: probes sent to it. */
+  final Map<Integer, AtomicInteger> probesOf = new ConcurrentHashMap<>();
+
+  NodeProbe countingProbe() {
+    NodeProbe p = probe();
+    return c -> {
+      int node = Integer.parseInt(c.toString().substring(4));
+      probesOf.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
+      return p.probe(c);
+    };
+  }
+
+  int probesOf(int node) {
+    AtomicInteger n = probesOf.get(node);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Real time, and polls so rare that any probe within a test was asked for. */
+  ClusterMonitor rarelyPolling() {
+    return new ClusterMonitor(
+        "test",
+        List.of("a:1", "b:2", "c:3"),
+        countingProbe(),
+        connector(),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(200),
+        System::nanoTime);
+  }
+
   @Test
-  void aReportedFailureTakesTheHostOutAtOnce() {
+  void aSuspicionLeavesTheHostInRoutingUntilTheMonitorsOwnProbeFails() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 10), 100);
+    probed(m, clock, 0, new Observation(true, 10), 100);
+    m.suspect(0, "08006");
+    m.suspect(1, "08003");
+    assertThat(m.suspected(0)).isTrue();
+    assertThat(m.snapshot().status(0)).isEqualTo(NodeStatus.REPLICA);
+    assertThat(m.snapshot().isUsableReplica(0, 102 * MS, Long.MAX_VALUE)).isTrue();
+    assertThat(m.snapshot().primary()).isEqualTo(1);
+    assertThat(m.snapshot().error(1)).isNull();
+  }
+
+  @Test
+  void wrongCredentialsAndOtherSessionErrorsAreNoEvidenceAtAll() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 0, new Observation(false, 10), 100);
+    for (String state : List.of("28P01", "28000", "3D000", "42501", "22023", "08004")) {
+      m.suspect(0, state);
+      assertThat(m.suspected(0)).as(state).isFalse();
+    }
+    assertThat(m.snapshot().primary()).isEqualTo(0);
+  }
+
+  @Test
+  void aSuspicionOfAGoneHostIsConfirmedByAnImmediateProbe() throws Exception {
     hosts.put(0, new Observation(true, 1));
     hosts.put(1, new Observation(false, 1));
-    ClusterMonitor m = monitor(new AtomicLong(System.nanoTime()));
+    ClusterMonitor m = rarelyPolling();
     try {
       m.acquire();
+      assertThat(m.snapshot().status(0)).isEqualTo(NodeStatus.REPLICA);
       hosts.remove(0);
-      m.reportFailure(0, "I/O error");
-      assertThat(m.snapshot().status(0)).isEqualTo(NodeStatus.DOWN);
-      assertThat(m.snapshot().isUsableReplica(0, System.nanoTime(), Long.MAX_VALUE)).isFalse();
+      long start = System.nanoTime();
+      m.suspect(0, "08006");
+      awaitStatus(m, 0, NodeStatus.DOWN);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("confirmed by the suspicion's probe, not by a poll 30 s later")
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(m.snapshot().error(0)).as("the monitor's own finding").isEqualTo("gone");
     } finally {
       m.close();
+    }
+  }
+
+  @Test
+  void aSuspicionOfAHealthyHostCostsOneProbeAndChangesNothing() throws Exception {
+    hosts.put(0, new Observation(true, 1));
+    hosts.put(1, new Observation(false, 1));
+    ClusterMonitor m = rarelyPolling();
+    try {
+      m.acquire();
+      int before = probesOf(1);
+      ClusterSnapshot seen = m.snapshot();
+      m.suspect(1, "08006");
+      m.awaitNewSnapshot(seen, Duration.ofSeconds(5).toNanos());
+      assertThat(probesOf(1)).isEqualTo(before + 1);
+      assertThat(m.suspected(1)).isFalse();
+      assertThat(m.snapshot().status(1)).isEqualTo(NodeStatus.PRIMARY);
+      assertThat(m.snapshot().error(1)).isNull();
+    } finally {
+      m.close();
+    }
+  }
+
+  @Test
+  void aStormOfSuspicionsIsProbedAtMostOncePerSpacing() throws Exception {
+    hosts.put(0, new Observation(true, 1));
+    hosts.put(1, new Observation(false, 1));
+    ClusterMonitor m = rarelyPolling();
+    try {
+      m.acquire();
+      int before = probesOf(1);
+      long start = System.nanoTime();
+      long suspicions = 0;
+      while (System.nanoTime() - start < 200 * MS) {
+        m.suspect(1, "08006");
+        suspicions++;
+      }
+      long elapsed = System.nanoTime() - start;
+      // One may be in flight when the storm ends; it started within the window.
+      ClusterSnapshot seen = m.snapshot();
+      m.awaitNewSnapshot(seen, Duration.ofSeconds(1).toNanos());
+      int probes = probesOf(1) - before;
+      assertThat(suspicions).isGreaterThan(1000);
+      assertThat(probes)
+          .isPositive()
+          .isLessThanOrEqualTo((int) (elapsed / ClusterMonitor.SUSPICION_SPACING_NANOS) + 2);
+      assertThat(m.snapshot().status(1)).isEqualTo(NodeStatus.PRIMARY);
+    } finally {
+      m.close();
+    }
+  }
+
+  static void awaitStatus(ClusterMonitor m, int node, NodeStatus status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (m.snapshot().status(node) != status) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(m.snapshot() + ": node " + node + " never " + status);
+      }
+      m.awaitNewSnapshot(m.snapshot(), left);
     }
   }
 

@@ -25,6 +25,13 @@ final class ReplicaSelector {
   /** Least-in-flight: where the scan starts, so that ties rotate. */
   private int tieBreak;
 
+  /**
+   * A replica on which this connection's statement just lost its connection: its retry must go
+   * elsewhere, while other connections keep the replica until the monitor's probe says it is down;
+   * -1 none. Set by {@link #forget}, cleared by {@link #routed}.
+   */
+  private int avoid = -1;
+
   ReplicaSelector(
       Topology topology,
       SharedPositions shared,
@@ -125,7 +132,8 @@ final class ReplicaSelector {
   }
 
   private boolean usable(ClusterView s, int node, long now, long need, boolean hinted) {
-    return s.isUsableReplica(node, now, maxLagNanos)
+    return node != avoid
+        && s.isUsableReplica(node, now, maxLagNanos)
         && s.position(node) >= need
         && (hinted || positions.mayRead(node));
   }
@@ -141,6 +149,10 @@ final class ReplicaSelector {
     long now = ticker.getAsLong();
     boolean replicaUp = false;
     for (int i = 0; i < s.size(); i++) {
+      if (i == avoid) {
+        // The retry of a statement whose connection to it broke: counted as down.
+        continue;
+      }
       if (s.isUsableReplica(i, now, maxLagNanos)) {
         return RouteReason.TOKEN_NOT_SATISFIED;
       }
@@ -149,11 +161,20 @@ final class ReplicaSelector {
     return replicaUp ? RouteReason.LAG_BOUND : RouteReason.REPLICA_DOWN;
   }
 
-  /** {@code node} failed: a round-robin connection picks another next time. */
+  /**
+   * This connection's vendor connection to {@code node} broke: a round-robin connection picks
+   * another from now on, and the next routing decision (the failed statement's retry) avoids it.
+   */
   void forget(int node) {
     if (preferred == node) {
       preferred = -1;
     }
+    avoid = node;
+  }
+
+  /** A routing decision has been made: every replica may be chosen again. */
+  void routed() {
+    avoid = -1;
   }
 
   void started(int node) {

@@ -180,10 +180,16 @@ public final class Router {
     }
     cur = c;
     placement.clear();
-    int node =
-        bound >= 0 && txNode < 0
-            ? boundNode(bound, c.kind() == StatementKind.WRITE)
-            : decide(c.kind(), c.hint());
+    int node;
+    try {
+      node =
+          bound >= 0 && txNode < 0
+              ? boundNode(bound, c.kind() == StatementKind.WRITE)
+              : decide(c.kind(), c.hint());
+    } finally {
+      // A replica avoided after a broken connection is avoided by one decision only, the retry's.
+      selector.routed();
+    }
     dispatch(node, c.kind());
     return node;
   }
@@ -519,6 +525,8 @@ public final class Router {
       return fx;
     }
     if (connectionBroken) {
+      // Not back to the replica that failed (selector.forget): the monitor probes it, and until
+      // the probe says it is down, other connections still use it.
       return fx | Effects.RETRY;
     }
     if ("25006".equals(sqlState)) {

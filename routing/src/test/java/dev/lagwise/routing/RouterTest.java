@@ -448,4 +448,55 @@ class RouterTest {
     assertThat(r.captureNode()).isEqualTo(c.primary);
     assertThat(r.captureInTransaction()).isEqualTo(inTransaction);
   }
+
+  @org.junit.jupiter.api.Test
+  void theRetryOfAReadWhoseConnectionBrokeAvoidsThatReplicaWhichStaysInTheView()
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    for (int i = 0; i < 6; i++) {
+      // Each start of the round-robin scan: one of them lands on the same replica again.
+      SharedPositions shared = new SharedPositions(3);
+      for (int k = 0; k < i; k++) {
+        shared.nextReplicaTicket();
+      }
+      Router r =
+          new Router(
+              c,
+              shared,
+              new SessionPositions(
+                  c, shared, BoundContext.NONE, c.now::get, SessionPositions.Scope.NONE, false, 0),
+              c.now::get,
+              new Router.Dialect(false, true, true, true),
+              (node, reason) -> {},
+              () -> "hosts",
+              false,
+              2_000_000_000L,
+              0);
+      int first = r.route(PG.classify("SELECT 1"));
+      assertThat(first).isIn(1, 2);
+      int fx = r.failed("08006", true, true);
+      assertThat(fx & Effects.RETRY).isNotZero();
+      assertThat(c.isUsableReplica(first, c.now.get(), Long.MAX_VALUE))
+          .as("one connection's error is no verdict on the host")
+          .isTrue();
+      int retry = r.route(PG.classify("SELECT 1"));
+      assertThat(retry).as("retry %d", i).isNotEqualTo(first).isEqualTo(3 - first);
+      r.executed();
+      // Only that retry avoided it: with the other replica gone, the next read may go there.
+      c.replicaUp[3 - first] = false;
+      assertThat(r.route(PG.classify("SELECT 2"))).isEqualTo(first);
+      r.executed();
+      c.replicaUp[3 - first] = true;
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theRetryGoesToThePrimaryWhenTheOnlyReplicaFailed() throws SQLException {
+    FakeCluster c = new FakeCluster();
+    c.replicaUp[2] = false;
+    Router r = router(c, true);
+    assertThat(r.route(PG.classify("SELECT 1"))).isEqualTo(1);
+    assertThat(r.failed("08006", true, true) & Effects.RETRY).isNotZero();
+    assertThat(r.route(PG.classify("SELECT 1"))).isEqualTo(c.primary);
+  }
 }
