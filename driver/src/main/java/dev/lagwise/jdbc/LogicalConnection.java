@@ -385,6 +385,7 @@ class LogicalConnection implements LagwiseConnection {
     state.networkTimeoutExecutor = executor;
     state.networkTimeoutMillis = milliseconds;
     state.changed();
+    physicals.applyNetworkTimeout(state);
   }
 
   @Override

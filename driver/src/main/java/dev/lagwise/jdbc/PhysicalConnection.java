@@ -85,10 +85,7 @@ final class PhysicalConnection {
       connection.setHoldability(s.holdability);
       holdability = s.holdability;
     }
-    if (s.networkTimeoutMillis != -1 && networkTimeoutMillis != s.networkTimeoutMillis) {
-      connection.setNetworkTimeout(s.networkTimeoutExecutor, s.networkTimeoutMillis);
-      networkTimeoutMillis = s.networkTimeoutMillis;
-    }
+    applyNetworkTimeout(s);
     if (s.typeMap != null && typeMap != s.typeMap) {
       connection.setTypeMap(s.typeMap);
       typeMap = s.typeMap;
@@ -96,6 +93,14 @@ final class PhysicalConnection {
     setAutoCommit(r.autoCommit());
     syncedRouter = r.version();
     syncedSession = s.version;
+  }
+
+  /** A local socket setting, no round trip: given at once, not only before the next statement. */
+  void applyNetworkTimeout(SessionState s) throws SQLException {
+    if (s.networkTimeoutMillis != -1 && networkTimeoutMillis != s.networkTimeoutMillis) {
+      connection.setNetworkTimeout(s.networkTimeoutExecutor, s.networkTimeoutMillis);
+      networkTimeoutMillis = s.networkTimeoutMillis;
+    }
   }
 
   private boolean hasUnapplied(SessionState s) {

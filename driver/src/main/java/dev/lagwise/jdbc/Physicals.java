@@ -158,6 +158,18 @@ final class Physicals {
     return keep(node, c);
   }
 
+  /**
+   * Gives the session's network timeout to every open vendor connection now: {@code isValid(0)} and
+   * a statement on a connection opened earlier are bounded by it as on the vendor driver.
+   */
+  void applyNetworkTimeout(SessionState s) throws SQLException {
+    for (PhysicalConnection pc : slots) {
+      if (pc != null) {
+        pc.applyNetworkTimeout(s);
+      }
+    }
+  }
+
   /** Closes and forgets the vendor connection of {@code node}; the next use opens a new one. */
   void drop(int node) {
     PhysicalConnection pc = slots[node];

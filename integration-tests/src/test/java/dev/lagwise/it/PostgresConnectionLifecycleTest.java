@@ -373,6 +373,35 @@ class PostgresConnectionLifecycleTest {
     }
   }
 
+  /**
+   * PgJDBC's ConnectionValidTimeoutTest: {@code isValid(0)} on a connection whose server stopped
+   * answering returns within the network timeout. Lagwise gives {@code setNetworkTimeout} to its
+   * open vendor connections at once; before, only to one about to run a statement, and {@code
+   * isValid(0)} waited for ever on the vendor connection it asked.
+   */
+  @Test
+  void theNetworkTimeoutBoundsIsValidOnAHungHost() throws Exception {
+    String url =
+        cluster.lagwiseUrl().replace("127.0.0.1", "localhost")
+            + "?socketTimeout=30&lagwise.pollInterval=100ms&lagwise.probeTimeout=1s";
+    Node primary = cluster.primary();
+    try (Connection c = DriverManager.getConnection(url, cluster.user(), cluster.password())) {
+      assertThat(c.isValid(1)).isTrue();
+      c.setNetworkTimeout(Runnable::run, 500);
+      primary.hang();
+      try {
+        long start = System.nanoTime();
+        c.isValid(0);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("isValid(0) bounded by the 500 ms network timeout")
+            .isLessThan(Duration.ofSeconds(3));
+      } finally {
+        primary.unhang();
+      }
+    }
+    cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+  }
+
   @Test
   void losingThePinnedConnectionBreaksTheLogicalConnection() throws Exception {
     Connection c = connect();
