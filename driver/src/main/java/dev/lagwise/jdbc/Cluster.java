@@ -42,8 +42,17 @@ final class Cluster {
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
   final RoutingCounters counters;
 
+  /**
+   * Whose user, password and vendor parameters the monitor's probes use: the most recent connection
+   * that connected to a host, or that came while no host was up. Not the first connection's
+   * forever: a password rotated since, or a wrong one that first connection gave, would lock the
+   * monitor out and show every host DOWN to every connection.
+   */
+  private volatile ConnectionSpec credentials;
+
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
+    this.credentials = spec;
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
     this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
@@ -60,9 +69,12 @@ final class Cluster {
             spec.toString(),
             hostNames,
             spec.dialect.probe(),
-            node ->
-                vendor.connect(
-                    spec.vendorUrl(spec.hosts.get(node), probeQuery), spec.vendorProperties),
+            node -> {
+              // Nodes are numbered in this cluster's first URL's order; credentials are current.
+              ConnectionSpec c = credentials;
+              return vendor.connect(
+                  c.vendorUrl(spec.hosts.get(node), probeQuery), c.vendorProperties);
+            },
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
@@ -157,6 +169,13 @@ final class Cluster {
         settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT,
         settings.maxLag.toNanos(),
         settings.waitForReplica.toNanos());
+  }
+
+  /** The monitor's probes use {@code s}'s credentials from now on (see {@link #credentials}). */
+  void useCredentialsOf(ConnectionSpec s) {
+    if (credentials != s) {
+      credentials = s;
+    }
   }
 
   LagwiseStats stats() {

@@ -26,7 +26,9 @@ public final class Connector {
     ConnectionSpec spec = ConnectionSpec.parse(url, info);
     Cluster cluster = ClusterRegistry.acquire(spec);
     if (!cluster.anyNodeUp()) {
-      // What we know may be old news (hosts restarted since): ask every host once more.
+      // What we know may be old news (hosts restarted since, or the monitor's password rotated
+      // away): ask every host once more, with this connection's credentials.
+      cluster.useCredentialsOf(spec);
       cluster.monitor.probeNow();
     }
     if (!cluster.anyNodeUp()) {

@@ -69,6 +69,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
+    cluster.useCredentialsOf(spec);
     PhysicalConnection pc = new PhysicalConnection(node, c);
     slots[node] = pc;
     return pc;
