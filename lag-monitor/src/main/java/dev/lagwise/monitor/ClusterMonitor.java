@@ -5,6 +5,7 @@ import dev.lagwise.routing.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -92,7 +93,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     this.suspicions =
         new Suspicions(hostNames.size(), Math.min(SUSPICION_SPACING_NANOS, pollNanos));
     this.answeredBegun = new long[hostNames.size()];
-    java.util.Arrays.fill(answeredBegun, Long.MIN_VALUE / 2);
+    Arrays.fill(answeredBegun, Long.MIN_VALUE / 2);
     // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
     this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
   }
