@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
@@ -42,8 +43,19 @@ final class Cluster {
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
   final RoutingCounters counters;
 
+  /**
+   * The password the monitor's probes use: that of the most recent connection that connected to a
+   * host, or that came while no host was up; null: none. Not the first connection's forever: a
+   * password rotated since, or a wrong one that first connection gave, would lock the monitor out
+   * and show every host DOWN to every connection. Only the password: the user is the cluster's, and
+   * another connection's vendor properties (a socket factory of its own, say) are not the monitor's
+   * business.
+   */
+  private volatile String probePassword;
+
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
+    this.probePassword = spec.password();
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
     this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
@@ -61,8 +73,7 @@ final class Cluster {
             hostNames,
             spec.dialect.probe(),
             node ->
-                vendor.connect(
-                    spec.vendorUrl(spec.hosts.get(node), probeQuery), spec.vendorProperties),
+                vendor.connect(spec.vendorUrl(spec.hosts.get(node), probeQuery), probeProperties()),
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
@@ -161,6 +172,26 @@ final class Cluster {
         settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT,
         settings.maxLag.toNanos(),
         settings.waitForReplica.toNanos());
+  }
+
+  /** The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}). */
+  void useCredentialsOf(ConnectionSpec s) {
+    String p = s.password();
+    if (p != null && !p.equals(probePassword)) {
+      probePassword = p;
+    }
+  }
+
+  /** The first connection's vendor properties with the current password; per probe connect. */
+  private Properties probeProperties() {
+    String p = probePassword;
+    if (p == null || p.equals(spec.password())) {
+      return spec.vendorProperties;
+    }
+    Properties withPassword = new Properties();
+    withPassword.putAll(spec.vendorProperties);
+    withPassword.setProperty("password", p);
+    return withPassword;
   }
 
   LagwiseStats stats() {

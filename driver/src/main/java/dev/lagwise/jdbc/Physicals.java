@@ -155,6 +155,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
+    cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 

@@ -291,6 +291,88 @@ class PostgresSuspicionTest {
   }
 
   /**
+   * The monitor probes with the credentials of the latest connection that got in (or that came
+   * while no host was up), not the first connection's forever: a wrong password given first, and
+   * then a rotated password, each fail only the connection that uses them.
+   */
+  @Test
+  void theMonitorUsesTheCredentialsOfTheLatestConnectionThatGotIn() throws Exception {
+    String role = "lagwise_rotating";
+    try (Connection admin = cluster.primary().connect();
+        Statement s = admin.createStatement()) {
+      s.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+              + role
+              + "') THEN CREATE ROLE "
+              + role
+              + " LOGIN; END IF; END $$");
+      s.execute("ALTER ROLE " + role + " PASSWORD 'first-pw-1'");
+    }
+    cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+    // A cluster of its own (another user), polling often, so that a locked-out monitor shows.
+    String url =
+        "jdbc:lagwise:postgresql://"
+            + cluster.hostList()
+            + "/"
+            + DB
+            + "?lagwise.pollInterval=100ms&lagwise.probeTimeout=1s";
+    // The first connection of this cluster in the JVM gives a wrong password.
+    assertThatThrownBy(
+            () -> {
+              try (Connection c = DriverManager.getConnection(url, role, WRONG_PASSWORD)) {
+                selectOne(c);
+              }
+            })
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed")
+        .hasMessageNotContaining(WRONG_PASSWORD);
+    try (Connection a = DriverManager.getConnection(url, role, "first-pw-1")) {
+      selectOne(a);
+      writeOnPrimary(a);
+      assertNoHostDown(a);
+      // The password rotates; the monitor's connections are dropped and reconnect with the old
+      // one: every host shows DOWN until a connection with the new password gets in.
+      try (Connection admin = cluster.primary().connect();
+          Statement s = admin.createStatement()) {
+        s.execute("ALTER ROLE " + role + " PASSWORD 'second-pw-2'");
+      }
+      cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+      for (Node n : cluster.nodes()) {
+        try (Connection admin = n.connect();
+            Statement s = admin.createStatement()) {
+          s.execute(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+                  + role
+                  + "' AND application_name = 'lagwise-monitor'");
+        }
+      }
+      awaitDown(a, cluster.primary());
+      try (Connection b = DriverManager.getConnection(url, role, "second-pw-2")) {
+        selectOne(b);
+        writeOnPrimary(b);
+        assertNoHostDown(b);
+      }
+      // The first connection's vendor connections were authenticated before the rotation.
+      selectOne(a);
+      writeOnPrimary(a);
+    }
+  }
+
+  static void selectOne(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
+      rs.next();
+    }
+  }
+
+  /** A statement that must run on the primary, for a role that may write nothing. */
+  static void writeOnPrimary(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT txid_current()");
+    }
+  }
+
+  /**
    * An abort() while a read runs on a replica: the read fails and is not retried on a new vendor
    * connection, which the aborted connection would never close.
    */

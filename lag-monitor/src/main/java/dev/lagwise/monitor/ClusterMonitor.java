@@ -5,6 +5,7 @@ import dev.lagwise.routing.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +53,12 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private final Suspicions suspicions;
 
+  /**
+   * Per host: when the last probe that has answered (or failed) was begun; guarded by this. What
+   * {@link #probeNow} waits for: a probe begun before it may have used old credentials.
+   */
+  private final long[] answeredBegun;
+
   /** Position replicas are chased to, and until when; guarded by this. */
   private long chaseTarget = -1;
 
@@ -85,6 +92,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     this.ticker = ticker;
     this.suspicions =
         new Suspicions(hostNames.size(), Math.min(SUSPICION_SPACING_NANOS, pollNanos));
+    this.answeredBegun = new long[hostNames.size()];
+    Arrays.fill(answeredBegun, Long.MIN_VALUE / 2);
     // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
     this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
   }
@@ -153,7 +162,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private synchronized void awaitRoundSince(long sinceNanos) {
     long deadline = System.nanoTime() + 2 * probeTimeoutNanos + pollNanos;
-    while (!snapshot.allProbedSince(sinceNanos) && probers != null) {
+    while (!allAnsweredSince(sinceNanos) && probers != null) {
       long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (waitMillis <= 0) {
         return;
@@ -165,6 +174,16 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
         return;
       }
     }
+  }
+
+  /** True when every host has answered (or failed) a probe begun at or after {@code sinceNanos}. */
+  private boolean allAnsweredSince(long sinceNanos) {
+    for (long begun : answeredBegun) {
+      if (begun - sinceNanos < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Stops the probe threads when the last user is gone. */
@@ -302,6 +321,15 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   /** Records what a probe sent at {@code sentNanos} found, and publishes a new snapshot. */
   synchronized void observed(int node, Observation o, long sentNanos) {
+    observed(node, o, sentNanos, sentNanos);
+  }
+
+  /**
+   * As {@link #observed(int, Observation, long)}, for a probe begun (connect included) at {@code
+   * begun}.
+   */
+  private synchronized void observed(int node, Observation o, long sentNanos, long begun) {
+    answeredBegun[node] = begun;
     long now = ticker.getAsLong();
     long freshAsOf;
     NodeStatus status;
@@ -344,7 +372,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
   }
 
-  private synchronized void failed(int node, String error) {
+  private synchronized void failed(int node, String error, long begun) {
+    answeredBegun[node] = begun;
     snapshot = snapshot.down(node, ticker.getAsLong(), error);
     notifyAll();
   }
@@ -398,18 +427,19 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
 
     private void probe() {
+      long begun = ticker.getAsLong();
       // Whatever woke it, this probe answers the suspicions reported so far.
-      suspicions.probing(node, ticker.getAsLong());
+      suspicions.probing(node, begun);
       try {
         if (connection == null) {
           connection = connector.connect(node);
         }
         long sent = ticker.getAsLong();
-        observed(node, probe.probe(connection), sent);
+        observed(node, probe.probe(connection), sent, begun);
       } catch (SQLException | RuntimeException e) {
         closeConnection();
         if (running) {
-          failed(node, String.valueOf(e.getMessage()));
+          failed(node, String.valueOf(e.getMessage()), begun);
         }
       }
     }

@@ -178,16 +178,6 @@ public final class ClusterSnapshot implements ClusterView {
     return true;
   }
 
-  /** True when every host has been probed at or after {@code sinceNanos}. */
-  boolean allProbedSince(long sinceNanos) {
-    for (int i = 0; i < status.length; i++) {
-      if (status[i] == NodeStatus.UNKNOWN || probedAtNanos[i] - sinceNanos < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * The node last seen as primary, or -1. A primary is trusted longer than a replica's freshness:
    * writes only need to know where to go, and a wrong guess fails loudly on the server.

@@ -1,5 +1,7 @@
 package dev.lagwise.monitor;
 
+import java.util.Arrays;
+
 /**
  * Connection errors that the application's sessions met on each host, held as evidence for the
  * monitor, never as a verdict: one session's broken connection says little about the host (a wrong
@@ -28,7 +30,7 @@ final class Suspicions {
     this.spacingNanos = spacingNanos;
     this.pending = new boolean[nodes];
     this.answeredAt = new long[nodes];
-    java.util.Arrays.fill(answeredAt, Long.MIN_VALUE / 2);
+    Arrays.fill(answeredAt, Long.MIN_VALUE / 2);
   }
 
   /**
