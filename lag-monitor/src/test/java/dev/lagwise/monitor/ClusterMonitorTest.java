@@ -264,14 +264,17 @@ class ClusterMonitorTest {
         suspicions++;
       }
       long elapsed = System.nanoTime() - start;
-      // One may be in flight when the storm ends; it started within the window.
+      // One may be in flight when the storm ends; it started within the window. Real time on a
+      // loaded machine: a few probes of slack (the acquire's first probe may land after `before`).
+      // Without the spacing there would be one probe per error: thousands. SuspicionsTest pins the
+      // exact rule with injected time.
       ClusterSnapshot seen = m.snapshot();
       m.awaitNewSnapshot(seen, Duration.ofSeconds(1).toNanos());
       int probes = probesOf(1) - before;
       assertThat(suspicions).isGreaterThan(1000);
       assertThat(probes)
           .isPositive()
-          .isLessThanOrEqualTo((int) (elapsed / ClusterMonitor.SUSPICION_SPACING_NANOS) + 2);
+          .isLessThanOrEqualTo((int) (elapsed / ClusterMonitor.SUSPICION_SPACING_NANOS) + 5);
       assertThat(m.snapshot().status(1)).isEqualTo(NodeStatus.PRIMARY);
     } finally {
       m.close();
