@@ -63,6 +63,12 @@ import java.util.function.Supplier;
  * <p>The caller's protocol per statement: {@link #route} (or {@link #routeWrite}), then exactly one
  * of {@link #executed()} or {@link #failed}; each returns effects (bits) to carry out. Nothing here
  * allocates or locks for a statement whose classification is cached.
+ *
+ * <p>This class decides and owns the statement in flight and the session's pin; the rest of the
+ * state has one owner each, which this class alone moves: {@link TransactionState} (autocommit,
+ * read-only, the open transaction: the rows above that JDBC calls drive), {@link IsolationState},
+ * {@link PendingCapture}; {@link Placement} applies rules 2 to 6, {@link Retry} says whether a
+ * failed statement runs again.
  */
 public final class Router {
 
@@ -338,11 +344,7 @@ public final class Router {
       case BEGIN:
       case BEGIN_READ_ONLY:
         if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
-          fx |= c.rollsBack() ? tx.end(false, vendorWrites) : tx.end(true, vendorWrites);
-          // The chained transaction continues on the same node, unless the vendor says otherwise
-          // (COMMIT AND CHAIN in an aborted transaction only rolls back).
-          tx.openSeen(node, tx.autoCommit, false);
-          fx |= Effects.SYNC_TRANSACTION;
+          fx |= tx.chained(node, !c.rollsBack(), vendorWrites);
         }
         return fx;
       case END_TRANSACTION:
@@ -412,12 +414,7 @@ public final class Router {
       // A transaction that this very statement was to begin held nothing yet.
       boolean lost = node == tx.node && !curStartedTx || node == pinnedNode;
       if (node == tx.node) {
-        // The transaction died with its connection.
-        tx.forget();
-        if (isolation.ended(false)) {
-          tx.version++;
-        }
-        fx |= Effects.ROLLED_BACK;
+        fx |= tx.lost();
       }
       if (node == pinnedNode) {
         pinnedNode = -1;
@@ -434,13 +431,7 @@ public final class Router {
     if (c != null && tx.node >= 0 && !connectionBroken) {
       boolean mayWrite =
           c.kind() == StatementKind.WRITE || c.kind() == StatementKind.SESSION_PINNING;
-      // MySQL keeps the rows of a statement that failed part-way (a batch) in the transaction,
-      // and commits before DDL even when the DDL then fails. An error does not carry the
-      // server's transaction status, so the vendor cannot say: capture now, and at the end.
-      tx.wrote |= mayWrite && node == s.primary();
-      if (c.mayCommitImplicitly() && tx.wrote) {
-        fx |= capture.capture(node, true);
-      }
+      fx |= tx.failedInside(node, mayWrite && node == s.primary(), c.mayCommitImplicitly());
     }
     if (c != null && c.controlsTransactionsInSeveralStatements() && !connectionBroken) {
       // "BEGIN; INSERT …" whose INSERT failed leaves an (aborted) transaction open.

@@ -83,6 +83,38 @@ final class TransactionState {
     node = -1;
   }
 
+  /**
+   * COMMIT AND CHAIN (or MySQL's BEGIN, which commits first) ended the open transaction ({@code
+   * committed}, else rolled back) and began the next one on the same node, unless the vendor says
+   * otherwise (COMMIT AND CHAIN in an aborted transaction only rolls back).
+   */
+  int chained(int node, boolean committed, boolean vendorWrites) {
+    int fx = end(committed, vendorWrites);
+    openSeen(node, autoCommit, false);
+    return fx | Effects.SYNC_TRANSACTION;
+  }
+
+  /** The connection of the open transaction broke: the transaction died with it. */
+  int lost() {
+    node = -1;
+    if (isolation.ended(false)) {
+      version++;
+    }
+    return Effects.ROLLED_BACK;
+  }
+
+  /**
+   * A statement failed inside the open transaction on {@code node}, its connection intact; {@code
+   * wroteOnPrimary}: it may have written there. MySQL keeps the rows of a statement that failed
+   * part-way (a batch) in the transaction, and commits before DDL ({@code mayCommitImplicitly})
+   * even when the DDL then fails. An error does not carry the server's transaction status, so the
+   * vendor cannot say: capture now, and at the end.
+   */
+  int failedInside(int node, boolean wroteOnPrimary, boolean mayCommitImplicitly) {
+    wrote |= wroteOnPrimary;
+    return mayCommitImplicitly && wrote ? capture.capture(node, true) : 0;
+  }
+
   /** A vendor transaction of the session is open on {@code node}. */
   boolean openOn(int node) {
     return this.node == node && sent;
