@@ -7,6 +7,11 @@ package dev.lagwise.routing;
  * server that undoes session SQL (PostgreSQL) restores the level from before the transaction's SQL;
  * DISCARD ALL forgets it; the end of a transaction forgets its own level. Each change the vendor
  * connections did not make themselves bumps {@link #epoch}, so they forget what they were given.
+ *
+ * <p>A replica that refuses a serializable default the session never set (changed by a reload after
+ * its connection opened) is asked for its default ({@link Router#defaultIsolationSeen}): at once in
+ * autocommit ({@link Effects#CHECK_DEFAULT_ISOLATION}), else before its next use once the
+ * transaction it aborted is over ({@link #checkDue}); at most one such replica waits.
  */
 final class IsolationState {
 
@@ -25,6 +30,9 @@ final class IsolationState {
   private int undo = -2;
 
   int epoch;
+
+  /** A replica to ask for its default isolation before its next use, or -1. */
+  private int checkNode = -1;
 
   /** Sets the session level through JDBC; true when it changed. */
   boolean set(int level) {
@@ -92,5 +100,30 @@ final class IsolationState {
   /** What {@code getTransactionIsolation()} reports without a server; -1 when only one knows. */
   int reported(boolean inTransaction) {
     return inTransaction && transaction != -1 ? transaction : session;
+  }
+
+  /**
+   * {@code node}, a replica, refused a statement with 0A000, perhaps for a serializable default:
+   * {@link Effects#CHECK_DEFAULT_ISOLATION} when it can be asked now ({@code autocommit}: no
+   * transaction is open there), else 0 and it is asked before its next use.
+   */
+  int refusedBy(int node, boolean autocommit) {
+    if (autocommit) {
+      return Effects.CHECK_DEFAULT_ISOLATION;
+    }
+    checkNode = node;
+    return 0;
+  }
+
+  /**
+   * True, once, when {@code node} waits to be asked for its default and no vendor transaction is
+   * open on it ({@code openOnNode} false).
+   */
+  boolean checkDue(int node, boolean openOnNode) {
+    if (checkNode != node || openOnNode) {
+      return false;
+    }
+    checkNode = -1;
+    return true;
   }
 }

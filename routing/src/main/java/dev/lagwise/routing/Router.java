@@ -63,6 +63,12 @@ import java.util.function.Supplier;
  * <p>The caller's protocol per statement: {@link #route} (or {@link #routeWrite}), then exactly one
  * of {@link #executed()} or {@link #failed}; each returns effects (bits) to carry out. Nothing here
  * allocates or locks for a statement whose classification is cached.
+ *
+ * <p>This class decides and owns the statement in flight and the session's pin; the rest of the
+ * state has one owner each, which this class alone moves: {@link TransactionState} (autocommit,
+ * read-only, the open transaction: the rows above that JDBC calls drive), {@link IsolationState},
+ * {@link PendingCapture}; {@link Placement} applies rules 2 to 6, {@link Retry} says whether a
+ * failed statement runs again.
  */
 public final class Router {
 
@@ -71,7 +77,6 @@ public final class Router {
     void count(int node, RouteReason reason);
   }
 
-  /** Dialect facts the decisions depend on. */
   /**
    * Dialect facts the decisions depend on.
    *
@@ -96,30 +101,14 @@ public final class Router {
   private final Counter counter;
   private final Dialect dialect;
 
-  private boolean autoCommit = true;
-  private boolean readOnly;
-
   private final IsolationState isolation = new IsolationState();
+  private final PendingCapture capture;
 
-  /** Bumped on every change of autocommit, read-only or isolation; physical connections sync. */
-  private int version;
-
-  /** Node of the open transaction, or -1. */
-  private int txNode = -1;
-
-  private boolean txBySql;
-  private boolean txWrote;
-
-  /** The vendor transaction on {@link #txNode} has begun (a statement reached the server). */
-  private boolean txSent;
+  /** Autocommit, read-only and the open transaction. */
+  private final TransactionState tx;
 
   /** Node where state that cannot be replayed lives, or -1. */
   private int pinnedNode = -1;
-
-  /**
-   * A replica to ask for its default isolation before its next use, or -1 (see {@link #failed}).
-   */
-  private int defaultCheckNode = -1;
 
   /** Unwrapped to a vendor object: its writes are invisible here, so every end captures. */
   private boolean vendorWrites;
@@ -131,14 +120,6 @@ public final class Router {
   private boolean curRetryOnPrimary;
 
   private int lastNode = -1;
-  private int captureNode = -1;
-  private boolean captureInTransaction;
-
-  /**
-   * The pending capture follows the end of the transaction on its node (commit, COMMIT): no vendor
-   * transaction is open there, not even one an unwrapped vendor object may have begun.
-   */
-  private boolean captureAfterEnd;
 
   public Router(
       Topology topology,
@@ -155,6 +136,8 @@ public final class Router {
     this.positions = positions;
     this.dialect = dialect;
     this.counter = counter;
+    this.capture = new PendingCapture(positions);
+    this.tx = new TransactionState(topology, dialect, positions, isolation, capture);
     this.selector =
         new ReplicaSelector(
             topology, shared, positions, ticker, leastInFlight, maxLagNanos, waitForReplicaNanos);
@@ -183,7 +166,7 @@ public final class Router {
     int node;
     try {
       node =
-          bound >= 0 && txNode < 0
+          bound >= 0 && tx.node < 0
               ? boundNode(bound, c.kind() == StatementKind.WRITE)
               : decide(c.kind(), c.hint());
     } finally {
@@ -196,7 +179,7 @@ public final class Router {
 
   private int boundNode(int bound, boolean write) {
     placement.because(
-        !autoCommit ? RouteReason.TRANSACTION : write ? RouteReason.WRITE : RouteReason.PINNED);
+        !tx.autoCommit ? RouteReason.TRANSACTION : write ? RouteReason.WRITE : RouteReason.PINNED);
     return bound;
   }
 
@@ -207,11 +190,11 @@ public final class Router {
    */
   public int implicitCommitFirst(Classification c) {
     return c != null
-            && txNode >= 0
+            && tx.node >= 0
             && c.mayCommitImplicitly()
             && c.kind() == StatementKind.WRITE
-            && txNode != topology.view().primary()
-        ? txNode
+            && tx.node != topology.view().primary()
+        ? tx.node
         : -1;
   }
 
@@ -238,7 +221,7 @@ public final class Router {
    * what the application does with the vendor object is invisible here.
    */
   public int routeVendorAccess() throws SQLException {
-    int node = txNode >= 0 ? txNode : placement.primary(RouteReason.PINNED);
+    int node = tx.node >= 0 ? tx.node : placement.primary(RouteReason.PINNED);
     pinnedNode = node;
     vendorWrites = true;
     return node;
@@ -249,7 +232,7 @@ public final class Router {
    * session unwrapped to a vendor object with autocommit off may have begun one through it.
    */
   private int unseenTransactionNode() {
-    return vendorWrites && !autoCommit ? pinnedNode : -1;
+    return vendorWrites && !tx.autoCommit ? pinnedNode : -1;
   }
 
   private int decide(StatementKind kind, Hint hint) throws SQLException {
@@ -257,8 +240,8 @@ public final class Router {
       curRetryOnPrimary = false;
       return placement.primary(RouteReason.WRITE);
     }
-    if (txNode >= 0) {
-      return txNode;
+    if (tx.node >= 0) {
+      return tx.node;
     }
     if ((kind == StatementKind.BEGIN_READ_ONLY || kind == StatementKind.TRANSACTION_SCOPED)
         && cur.mayRequestSerializable()
@@ -267,22 +250,20 @@ public final class Router {
       // first statement of a read-only transaction: a standby would refuse it.
       return placement.primary(RouteReason.TRANSACTION);
     }
-    return placement.place(kind, hint, !autoCommit, readOnly, isolation.effective(), pinnedNode);
+    return placement.place(
+        kind, hint, !tx.autoCommit, tx.readOnly, isolation.effective(), pinnedNode);
   }
 
   /** Records, before the statement is sent, the transaction it begins. */
   private void dispatch(int node, StatementKind kind) {
     curNode = node;
     curStartedTx =
-        txNode < 0
-            && (!autoCommit
+        tx.node < 0
+            && (!tx.autoCommit
                 || kind == StatementKind.BEGIN
                 || kind == StatementKind.BEGIN_READ_ONLY);
     if (curStartedTx) {
-      txNode = node;
-      txBySql = autoCommit;
-      txWrote = false;
-      txSent = false;
+      tx.begin(node, tx.autoCommit);
     }
     selector.started(node);
   }
@@ -292,8 +273,8 @@ public final class Router {
    * there run inside it. Implied by {@link #executed()} and {@link #failed}.
    */
   public void sent() {
-    if (txNode >= 0) {
-      txSent = true;
+    if (tx.node >= 0) {
+      tx.sent = true;
     }
   }
 
@@ -304,14 +285,14 @@ public final class Router {
 
   /** True when a vendor transaction is open on {@code node}. */
   public boolean transactionOpenOn(int node) {
-    return txNode == node && txSent || unseenTransactionNode() == node;
+    return tx.openOn(node) || unseenTransactionNode() == node;
   }
 
   /**
    * False inside a transaction on a replica: a write prepared now cannot be bound to the primary.
    */
   public boolean writesGoToPrimary() {
-    return txNode < 0 || txNode == topology.view().primary();
+    return tx.node < 0 || tx.node == topology.view().primary();
   }
 
   /**
@@ -320,7 +301,7 @@ public final class Router {
    * a replica that is the replica, whose server refuses the write, as one vendor connection would.
    */
   public int writeNode() throws SQLException {
-    return txNode >= 0 ? txNode : placement.primary(RouteReason.WRITE);
+    return tx.node >= 0 ? tx.node : placement.primary(RouteReason.WRITE);
   }
 
   /**
@@ -363,22 +344,16 @@ public final class Router {
       case BEGIN:
       case BEGIN_READ_ONLY:
         if (!curStartedTx && (c.chains() || c.mayCommitImplicitly())) {
-          fx |= c.rollsBack() ? endTransaction(false) : endTransaction(true);
-          // The chained transaction continues on the same node, unless the vendor says otherwise
-          // (COMMIT AND CHAIN in an aborted transaction only rolls back).
-          txNode = node;
-          txBySql = autoCommit;
-          txSent = true;
-          fx |= Effects.SYNC_TRANSACTION;
+          fx |= tx.chained(node, !c.rollsBack(), vendorWrites);
         }
         return fx;
       case END_TRANSACTION:
-        if (txNode >= 0) {
-          return endTransaction(!c.rollsBack());
+        if (tx.node >= 0) {
+          return tx.end(!c.rollsBack(), vendorWrites);
         }
         // COMMIT with no transaction known: a multi-statement string or an unwrapped vendor
         // connection may have begun one.
-        return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? captureAfterEnd(node) : 0;
+        return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture.afterEnd(node) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
         return fx
@@ -390,13 +365,13 @@ public final class Router {
         pinnedNode = -1;
         vendorWrites = false;
         isolation.reset();
-        version++;
+        tx.version++;
         return Effects.SESSION_RESET;
       case TRANSACTION_SCOPED:
         return fx | (vendorWrites ? wrote(node) : 0);
       case WRITE:
         fx |= wrote(node);
-        if (c.mayCommitImplicitly() && txNode >= 0) {
+        if (c.mayCommitImplicitly() && tx.node >= 0) {
           // The open transaction may have been committed: ask the vendor.
           fx |= Effects.SYNC_TRANSACTION;
         }
@@ -412,31 +387,11 @@ public final class Router {
       // A replica accepts no write: what ran there (a pinning statement) has nothing to capture.
       return 0;
     }
-    if (txNode >= 0) {
-      txWrote = true;
+    if (tx.node >= 0) {
+      tx.wrote = true;
       return 0;
     }
-    return capture(node, false);
-  }
-
-  private int capture(int node, boolean inTransaction) {
-    if (!positions.capturing()) {
-      return 0;
-    }
-    if (positions.observesCommits()) {
-      positions.committedAt();
-      return 0;
-    }
-    captureNode = node;
-    captureInTransaction = inTransaction;
-    captureAfterEnd = false;
-    return Effects.CAPTURE;
-  }
-
-  private int captureAfterEnd(int node) {
-    int fx = capture(node, false);
-    captureAfterEnd = true;
-    return fx;
+    return capture.capture(node, false);
   }
 
   /**
@@ -457,14 +412,9 @@ public final class Router {
       fx |= Effects.DROP_CONNECTION;
       selector.forget(node);
       // A transaction that this very statement was to begin held nothing yet.
-      boolean lost = node == txNode && !curStartedTx || node == pinnedNode;
-      if (node == txNode) {
-        // The transaction died with its connection.
-        txNode = -1;
-        if (isolation.ended(false)) {
-          version++;
-        }
-        fx |= Effects.ROLLED_BACK;
+      boolean lost = node == tx.node && !curStartedTx || node == pinnedNode;
+      if (node == tx.node) {
+        fx |= tx.lost();
       }
       if (node == pinnedNode) {
         pinnedNode = -1;
@@ -473,82 +423,40 @@ public final class Router {
         return fx | Effects.SESSION_LOST;
       }
     }
-    if (curStartedTx && autoCommit) {
+    if (curStartedTx && tx.autoCommit) {
       // BEGIN itself failed (COMMIT AND CHAIN outside a transaction): no transaction began.
-      txNode = -1;
+      tx.forget();
     }
     Classification c = cur;
-    if (c != null && txNode >= 0 && !connectionBroken) {
+    if (c != null && tx.node >= 0 && !connectionBroken) {
       boolean mayWrite =
           c.kind() == StatementKind.WRITE || c.kind() == StatementKind.SESSION_PINNING;
-      // MySQL keeps the rows of a statement that failed part-way (a batch) in the transaction,
-      // and commits before DDL even when the DDL then fails. An error does not carry the
-      // server's transaction status, so the vendor cannot say: capture now, and at the end.
-      txWrote |= mayWrite && node == s.primary();
-      if (c.mayCommitImplicitly() && txWrote) {
-        fx |= capture(node, true);
-      }
+      fx |= tx.failedInside(node, mayWrite && node == s.primary(), c.mayCommitImplicitly());
     }
     if (c != null && c.controlsTransactionsInSeveralStatements() && !connectionBroken) {
       // "BEGIN; INSERT …" whose INSERT failed leaves an (aborted) transaction open.
       fx |= Effects.SYNC_TRANSACTION;
     }
-    boolean autocommitStatement = txNode < 0 && !curStartedTx;
+    boolean autocommitStatement = tx.node < 0 && !curStartedTx;
     if ((c == WRITE || c != null && c.kind() == StatementKind.SESSION_PINNING)
         && autocommitStatement
         && node == s.primary()) {
       // A batch, a call or a multi-statement string that failed may still have committed part of
       // its work: the position is captured anyway.
-      fx |= capture(node, false);
+      fx |= capture.capture(node, false);
     }
     if ("0A000".equals(sqlState) && node != s.primary() && !dialect.replicasServeSerializable()) {
-      // Perhaps the replica refusing a serializable default the session never set (changed by a
-      // reload after its connection opened): that replica is asked for its default
-      // ({@link #defaultIsolationSeen}), now in autocommit, else before its next use, once the
-      // transaction it aborted is over.
-      if (txNode < 0 && !curStartedTx) {
-        fx |= Effects.CHECK_DEFAULT_ISOLATION;
-      } else {
-        defaultCheckNode = node;
-      }
+      // Perhaps a serializable default the session never set ({@link IsolationState}).
+      fx |= isolation.refusedBy(node, autocommitStatement);
     }
-    if (connectionBroken
-        && firstAttempt
-        && autocommitStatement
-        && c != null
-        && c.kind() == StatementKind.READ) {
-      // A read in autocommit changed nothing: it runs again on a new connection (a replica's
-      // elsewhere, the primary's reopened).
-      return fx | Effects.RETRY;
-    }
-    if (!firstAttempt || !autocommitStatement || node == s.primary() || c == null) {
-      return fx;
-    }
-    if (connectionBroken) {
-      // Not back to the replica that failed (selector.forget): the monitor probes it, and until
-      // the probe says it is down, other connections still use it.
-      return fx | Effects.RETRY;
-    }
-    if ("25006".equals(sqlState)) {
-      return fx | Effects.RETRY | Effects.MARK_PRIMARY_ONLY;
-    }
-    if (replicaOnlyError(sqlState)) {
+    int retry =
+        Retry.decide(
+            sqlState, connectionBroken, firstAttempt, autocommitStatement, c, node == s.primary());
+    if (retry == Retry.ON_PRIMARY) {
       curRetryOnPrimary = true;
       return fx | Effects.RETRY;
     }
-    return fx;
-  }
-
-  /**
-   * Errors a standby raises where its primary would not: 0A000 (unlogged or temporary relations,
-   * serializable isolation during recovery), 40001 (a recovery conflict cancelled the query), 57P01
-   * and 57P04 (the standby shut down or dropped the session for recovery).
-   */
-  private static boolean replicaOnlyError(String sqlState) {
-    return "0A000".equals(sqlState)
-        || "40001".equals(sqlState)
-        || "57P01".equals(sqlState)
-        || "57P04".equals(sqlState);
+    return fx | retry;
   }
 
   /** Explains a statement that ran on {@code node}, in the order {@link #decide} applies rules. */
@@ -556,7 +464,7 @@ public final class Router {
     if (node != s.primary()) {
       return RouteReason.REPLICA;
     }
-    if (!curStartedTx && txNode >= 0) {
+    if (!curStartedTx && tx.node >= 0) {
       return RouteReason.TRANSACTION;
     }
     RouteReason why = placement.reason();
@@ -564,29 +472,21 @@ public final class Router {
   }
 
   // ---------------------------------------------------------------- transactions
+  // The rows of the table that JDBC calls drive, carried out by TransactionState.
 
   /**
    * The node whose vendor connection {@code setAutoCommit(true)} must switch now, committing the
    * open transaction there; -1 when there is none. Call {@link #setAutoCommit} after it.
    */
   public int autoCommitNode(boolean on) {
-    return on && !autoCommit ? (txNode >= 0 ? txNode : unseenTransactionNode()) : -1;
+    return tx.autoCommitNode(on, unseenTransactionNode());
   }
 
   /**
    * Autocommit changes; switching it on commits the open transaction (see {@link #autoCommitNode}).
    */
   public int setAutoCommit(boolean on) {
-    if (on == autoCommit) {
-      return 0;
-    }
-    int fx = 0;
-    if (on) {
-      fx = ended(true);
-    }
-    autoCommit = on;
-    version++;
-    return fx;
+    return tx.setAutoCommit(on, unseenTransactionNode(), vendorWrites);
   }
 
   /**
@@ -599,29 +499,15 @@ public final class Router {
 
   /**
    * After several statements with transaction control ran on {@code node}, the vendor says whether
-   * a transaction is open there: the state here follows. A transaction that ended may have
-   * committed or rolled back; it is captured either way (a capture too many costs a round trip).
+   * a transaction is open there: the state here follows.
    */
   public int transactionStateSeen(int node, boolean open) {
-    if (open && txNode < 0) {
-      txNode = node;
-      txBySql = autoCommit;
-      txSent = true;
-      txWrote = true;
-      return 0;
-    }
-    if (!open && txNode >= 0) {
-      return endTransaction(true);
-    }
-    return 0;
+    return tx.stateSeen(node, open, vendorWrites);
   }
 
-  /**
-   * The vendor cannot say whether a statement that may commit implicitly did: the position is
-   * captured now (covering a commit that happened), and again when the transaction ends.
-   */
+  /** The vendor cannot say whether a statement that may commit implicitly did. */
   public int transactionStateUnknown(int node) {
-    return txNode >= 0 && txWrote ? capture(node, true) : 0;
+    return tx.stateUnknown(node);
   }
 
   /**
@@ -631,11 +517,7 @@ public final class Router {
    * @throws SQLException 25P01 with autocommit on, where the vendor driver refuses too
    */
   public int endNode(boolean commit) throws SQLException {
-    if (autoCommit && dialect.strictAutocommitCommit()) {
-      throw new SQLException(
-          "Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled.", "25P01");
-    }
-    return txNode >= 0 ? txNode : unseenTransactionNode();
+    return tx.endNode(commit, unseenTransactionNode());
   }
 
   /**
@@ -643,32 +525,7 @@ public final class Router {
    * rollback()}, or a failed commit ended it: the effects to carry out.
    */
   public int ended(boolean committed) {
-    if (txNode >= 0) {
-      return endTransaction(committed);
-    }
-    int node = unseenTransactionNode();
-    return node >= 0 && committed ? captureAfterEnd(node) : 0;
-  }
-
-  private int endTransaction(boolean committed) {
-    int node = txNode;
-    boolean onPrimary = node == topology.view().primary();
-    boolean wrote = txWrote || vendorWrites;
-    txNode = -1;
-    txWrote = false;
-    txBySql = false;
-    txSent = false;
-    if (isolation.ended(committed)) {
-      version++;
-    }
-    int fx = committed ? Effects.COMMITTED : Effects.ROLLED_BACK;
-    if (committed && wrote) {
-      return fx | captureAfterEnd(node);
-    }
-    if (onPrimary) {
-      positions.primaryTransactionEnded();
-    }
-    return fx;
+    return tx.ended(committed, unseenTransactionNode(), vendorWrites);
   }
 
   /**
@@ -678,10 +535,10 @@ public final class Router {
    * @throws SQLException 25P01 with autocommit on, where the vendor driver refuses
    */
   public int savepointNode() throws SQLException {
-    if (txNode >= 0) {
-      return txNode;
+    if (tx.node >= 0) {
+      return tx.node;
     }
-    if (autoCommit) {
+    if (tx.autoCommit) {
       if (dialect.strictAutocommitCommit()) {
         throw new SQLException("Cannot establish a savepoint in auto-commit mode.", "25P01");
       }
@@ -691,30 +548,14 @@ public final class Router {
     return routeConnectionCall();
   }
 
-  /**
-   * Where the vendor refuses it (PostgreSQL), read-only cannot change inside a transaction, not
-   * even to its current value; elsewhere it applies to the next transaction.
-   */
+  /** 25001 inside a transaction where the vendor refuses the change (PostgreSQL). */
   public void setReadOnly(boolean on) throws SQLException {
-    if (txNode >= 0 && dialect.strictAutocommitCommit()) {
-      throw new SQLException(
-          "Cannot change transaction read-only property in the middle of a transaction.", "25001");
-    }
-    if (on != readOnly) {
-      readOnly = on;
-      version++;
-    }
+    tx.setReadOnly(on);
   }
 
   /** As {@link #setReadOnly}, for the isolation level. */
   public void setIsolation(int level) throws SQLException {
-    if (txNode >= 0 && dialect.strictAutocommitCommit()) {
-      throw new SQLException(
-          "Cannot change transaction isolation level in the middle of a transaction.", "25001");
-    }
-    if (isolation.set(level)) {
-      version++;
-    }
+    tx.setIsolation(level);
   }
 
   /**
@@ -725,8 +566,8 @@ public final class Router {
    * open transaction restores the earlier level.
    */
   public void isolationSeen(int session, int current) {
-    if (isolation.seen(session, current, txNode >= 0 && txSent, sessionSqlIsProvisional())) {
-      version++;
+    if (isolation.seen(session, current, tx.node >= 0 && tx.sent, sessionSqlIsProvisional())) {
+      tx.version++;
     }
   }
 
@@ -745,11 +586,7 @@ public final class Router {
    * #refusedIsolation}): it refused a statement inside a transaction that is now over.
    */
   public boolean defaultCheckDue(int node) {
-    if (defaultCheckNode != node || txNode == node && txSent) {
-      return false;
-    }
-    defaultCheckNode = -1;
-    return true;
+    return isolation.checkDue(node, tx.openOn(node));
   }
 
   /**
@@ -762,12 +599,12 @@ public final class Router {
         || isolation.effective() != IsolationState.SERIALIZABLE
         || node == topology.view().primary()
         || curNode != node
-        || txNode >= 0 && !curStartedTx) {
+        || tx.node >= 0 && !curStartedTx) {
       return false;
     }
     selector.finished(node);
     if (curStartedTx) {
-      txNode = -1;
+      tx.forget();
     }
     return true;
   }
@@ -782,7 +619,7 @@ public final class Router {
    * own level, else the session's; -1 when only a server knows.
    */
   public int reportedIsolation() {
-    return isolation.reported(txNode >= 0);
+    return isolation.reported(tx.node >= 0);
   }
 
   /**
@@ -796,11 +633,11 @@ public final class Router {
   // ---------------------------------------------------------------- state for the caller
 
   public boolean autoCommit() {
-    return autoCommit;
+    return tx.autoCommit;
   }
 
   public boolean readOnly() {
-    return readOnly;
+    return tx.readOnly;
   }
 
   /** The isolation level set through JDBC or SQL, or -1. */
@@ -809,22 +646,22 @@ public final class Router {
   }
 
   public int version() {
-    return version;
+    return tx.version;
   }
 
   /** Node of the open transaction, or -1. */
   public int transactionNode() {
-    return txNode;
+    return tx.node;
   }
 
   /** True while a transaction is open (begun by JDBC or SQL). */
   public boolean inTransaction() {
-    return txNode >= 0;
+    return tx.node >= 0;
   }
 
   /** True when session SQL run now is undone if the open transaction rolls back. */
   public boolean sessionSqlIsProvisional() {
-    return txNode >= 0 && dialect.sessionSqlIsTransactional();
+    return tx.node >= 0 && dialect.sessionSqlIsTransactional();
   }
 
   /** Node where state that cannot be replayed lives, or -1. */
@@ -843,7 +680,7 @@ public final class Router {
 
   /** Where the position of {@link Effects#CAPTURE} is to be read. */
   public int captureNode() {
-    return captureNode;
+    return capture.node;
   }
 
   /**
@@ -853,9 +690,7 @@ public final class Router {
    * session then holds open ("idle in transaction") until its next statement.
    */
   public boolean captureInTransaction() {
-    return captureInTransaction
-        || captureNode >= 0 && txNode == captureNode && txSent
-        || captureNode >= 0 && !captureAfterEnd && unseenTransactionNode() == captureNode;
+    return capture.inTransaction(tx.sent ? tx.node : -1, unseenTransactionNode());
   }
 
   public SessionPositions positions() {
@@ -876,12 +711,12 @@ public final class Router {
   @Override
   public String toString() {
     return "Router[autoCommit="
-        + autoCommit
+        + tx.autoCommit
         + ", readOnly="
-        + readOnly
+        + tx.readOnly
         + ", tx="
-        + txNode
-        + (txBySql ? " (SQL)" : "")
+        + tx.node
+        + (tx.bySql ? " (SQL)" : "")
         + ", pinned="
         + pinnedNode
         + "]";
