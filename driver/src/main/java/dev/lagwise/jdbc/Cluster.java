@@ -175,11 +175,14 @@ final class Cluster {
   }
 
   /** The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}). */
-  void useCredentialsOf(ConnectionSpec s) {
+  /** True when {@code s}'s password is new to the monitor, which probes with it from now on. */
+  boolean useCredentialsOf(ConnectionSpec s) {
     String p = s.password();
     if (p != null && !p.equals(probePassword)) {
       probePassword = p;
+      return true;
     }
+    return false;
   }
 
   /** The first connection's vendor properties with the current password; per probe connect. */
@@ -203,6 +206,10 @@ final class Cluster {
   }
 
   /** True when the last probe of some host found it answering as primary or replica. */
+  boolean isDown(int node) {
+    return monitor.snapshot().status(node) == NodeStatus.DOWN;
+  }
+
   boolean anyNodeUp() {
     ClusterSnapshot s = monitor.snapshot();
     for (int i = 0; i < s.size(); i++) {

@@ -29,8 +29,9 @@ public final class Connector {
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();
-      if (!cluster.anyNodeUp()) {
-        // A host accepted us, so what the monitor knows is old news: ask every host once more.
+      if (!cluster.anyNodeUp() || c.physicals.newCredentials || cluster.isDown(first.node)) {
+        // What the monitor knows may be old news: a host let us in that it shows down, or its
+        // probes were locked out by a rotated password, now this session's. Ask every host again.
         cluster.monitor.probeNow();
       }
       if (first.readOnly()) {

@@ -20,6 +20,9 @@ final class Physicals {
   private final ConnectionSpec spec;
   private final PhysicalConnection[] slots;
 
+  /** A connection of this session gave the monitor a password it did not probe with before. */
+  boolean newCredentials;
+
   Physicals(Cluster cluster, ConnectionSpec spec) {
     this.cluster = cluster;
     this.spec = spec;
@@ -78,7 +81,8 @@ final class Physicals {
         if (!Errors.isConnectionError(e)) {
           throw Masking.scrubbed(e, spec.password());
         }
-        // open() has already given the monitor this evidence.
+        // Evidence for the monitor's probe, not a verdict.
+        cluster.monitor.suspect(node, e.getSQLState());
         String message = Masking.scrub(e.getMessage(), spec.password());
         errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
         errors.append(": ").append(message);
@@ -125,6 +129,8 @@ final class Physicals {
       throw Errors.unavailable(
           "The vendor driver refused the URL for " + spec.hosts.get(node), null);
     }
+    // This session got in: the monitor probes with its password from now on (a rotation).
+    newCredentials |= cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 
@@ -155,7 +161,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    cluster.useCredentialsOf(spec);
+    newCredentials |= cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 

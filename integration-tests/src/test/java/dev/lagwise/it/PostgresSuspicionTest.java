@@ -350,7 +350,9 @@ class PostgresSuspicionTest {
       try (Connection b = DriverManager.getConnection(url, role, "second-pw-2")) {
         selectOne(b);
         writeOnPrimary(b);
-        assertNoHostDown(b);
+        // A probe that began before b got in may still fail with the old password; the next ones
+        // use b's.
+        awaitNoHostDown(b);
       }
       // The first connection's vendor connections were authenticated before the rotation.
       selectOne(a);
@@ -399,7 +401,10 @@ class PostgresSuspicionTest {
       while (sessionsOfThisDatabase() > before && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertThat(sessionsOfThisDatabase()).as("vendor connections left open").isEqualTo(before);
+      // At most as many as before: a session of an earlier test may still have been closing then.
+      assertThat(sessionsOfThisDatabase())
+          .as("vendor connections left open")
+          .isLessThanOrEqualTo(before);
     } finally {
       executor.shutdownNow();
     }

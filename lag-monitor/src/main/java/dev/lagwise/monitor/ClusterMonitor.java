@@ -155,7 +155,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
     if (p != null) {
       for (Prober prober : p) {
-        LockSupport.unpark(prober);
+        prober.request();
       }
     }
   }
@@ -286,7 +286,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       p = probers;
     }
     if (p != null && primary >= 0) {
-      LockSupport.unpark(p[primary]);
+      p[primary].request();
     }
   }
 
@@ -410,20 +410,51 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       this.node = node;
     }
 
+    /** Set by a request to probe now (probeNow, a chase, a primary sample); not by suspicions. */
+    private volatile boolean requested;
+
+    /** Probe now, after the probe in flight if any. */
+    void request() {
+      requested = true;
+      LockSupport.unpark(this);
+    }
+
     @Override
     public void run() {
       while (running) {
+        long started = System.nanoTime();
         probe();
-        // Not sleep + interrupt: an interrupt would abort a probe's connect in the vendor driver.
-        // unpark() wakes the thread early (a failure was reported, or shutdown).
-        LockSupport.parkNanos(this, nextProbeIn(node));
-        // Woken for a suspicion too soon after the last one was answered: a storm of errors on
-        // this host costs it one probe per spacing.
-        for (long hold; running && (hold = suspicions.holdNanos(node, ticker.getAsLong())) > 0; ) {
-          LockSupport.parkNanos(this, hold);
-        }
+        awaitNextProbe(started);
       }
       closeConnection();
+    }
+
+    /**
+     * Parks until the next probe is due: a request, the poll (or chase) interval since the last
+     * probe began, or a pending suspicion whose spacing has passed. Not sleep + interrupt: an
+     * interrupt would abort a probe's connect in the vendor driver. Any other wake (a suspicion
+     * within the spacing, an unpark whose suspicion an earlier probe already answered, a spurious
+     * one) parks again, so a storm of errors on this host costs it one probe per spacing.
+     */
+    private void awaitNextProbe(long started) {
+      while (running) {
+        if (requested) {
+          requested = false;
+          return;
+        }
+        long wait = started + nextProbeIn(node) - System.nanoTime();
+        if (wait <= 0) {
+          return;
+        }
+        if (suspicions.pending(node)) {
+          long hold = suspicions.holdNanos(node, ticker.getAsLong());
+          if (hold == 0) {
+            return;
+          }
+          wait = Math.min(wait, hold);
+        }
+        LockSupport.parkNanos(this, wait);
+      }
     }
 
     private void probe() {
