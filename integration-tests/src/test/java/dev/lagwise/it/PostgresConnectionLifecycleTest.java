@@ -417,17 +417,21 @@ class PostgresConnectionLifecycleTest {
     }
   }
 
+  /**
+   * PgJDBC answers false for a terminated backend (its IsValidTest#testIsValidRemoteClose) and
+   * pools evict on false: so does Lagwise, though the dead connection held nothing, and it stays
+   * false (the connection is closed) rather than answering true to the pool's next call.
+   */
   @Test
-  void inAutocommitALostPrimaryConnectionIsReopened() throws Exception {
+  void inAutocommitALostPrimaryConnectionMakesIsValidFalse() throws Exception {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO pcl_items VALUES (3)");
       int pid = port(s, "/*lagwise:primary*/ SELECT pg_backend_pid()");
       terminate(cluster.primary(), pid);
-      assertThat(c.isValid(2)).as("nothing was lost but a connection").isTrue();
-      assertThat(c.isClosed()).isFalse();
-      s.executeUpdate("INSERT INTO pcl_items VALUES (4)");
-      assertThat(port(s, "/*lagwise:primary*/ SELECT pg_backend_pid()")).isNotEqualTo(pid);
+      assertThat(c.isValid(2)).isFalse();
+      assertThat(c.isValid(2)).isFalse();
+      assertThat(c.isClosed()).isTrue();
     }
   }
 
@@ -473,6 +477,32 @@ class PostgresConnectionLifecycleTest {
       Thread.sleep(200);
       assertThat(port(s, "SELECT 5")).isEqualTo(5);
       assertThat(c.isValid(2)).isTrue();
+    }
+  }
+
+  /**
+   * PgJDBC's SocketTimeoutTest and NetworkTimeoutTest: a statement outlasting the socket timeout
+   * fails and the connection is closed. Lagwise runs it once (a read too: a slow query is not a
+   * dead host, and running it again would double the wait) and closes the logical connection.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"socketTimeout on a replica", "networkTimeout on the primary"})
+  void aStatementOutlastingTheSocketTimeoutRunsOnceAndClosesTheConnection(String how)
+      throws Exception {
+    boolean network = how.startsWith("network");
+    String url = cluster.lagwiseUrl() + (network ? PARAMS : "?socketTimeout=1");
+    try (Connection c = DriverManager.getConnection(url, cluster.user(), cluster.password());
+        Statement s = c.createStatement()) {
+      if (network) {
+        c.setNetworkTimeout(Runnable::run, 1000);
+      }
+      String sql = (network ? "/*lagwise:primary*/ " : "") + "SELECT pg_sleep(3)";
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> s.execute(sql)).isInstanceOf(SQLException.class);
+      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(elapsedMs).as("one timeout of 1 s, not two").isBetween(900L, 1900L);
+      assertThat(c.isClosed()).as("closed, as PgJDBC closes its connection").isTrue();
     }
   }
 }

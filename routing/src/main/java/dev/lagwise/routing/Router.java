@@ -403,6 +403,19 @@ public final class Router {
    */
   public int failed(String sqlState, boolean connectionBroken, boolean firstAttempt)
       throws SQLException {
+    return failed(sqlState, connectionBroken, false, firstAttempt);
+  }
+
+  /**
+   * As {@link #failed(String, boolean, boolean)}; {@code timedOut}: the vendor's socket read timed
+   * out (socketTimeout, a network timeout), which is a broken connection too. Such a statement
+   * never runs again, a read included: it is a slow query, not a dead host, and running it again
+   * would double the wait the timeout bounds. The session is lost, as the vendor driver closes its
+   * connection on a socket timeout (PgJDBC's SocketTimeoutTest, NetworkTimeoutTest).
+   */
+  public int failed(
+      String sqlState, boolean connectionBroken, boolean timedOut, boolean firstAttempt)
+      throws SQLException {
     int node = curNode;
     selector.finished(node);
     sent();
@@ -448,6 +461,9 @@ public final class Router {
     if ("0A000".equals(sqlState) && node != s.primary() && !dialect.replicasServeSerializable()) {
       // Perhaps a serializable default the session never set ({@link IsolationState}).
       fx |= isolation.refusedBy(node, autocommitStatement);
+    }
+    if (timedOut) {
+      return fx | Effects.SESSION_LOST;
     }
     int retry =
         Retry.decide(
