@@ -509,4 +509,24 @@ class PostgresConnectionLifecycleTest {
       assertThat(c.isClosed()).as("closed, as PgJDBC closes its connection").isTrue();
     }
   }
+
+  /**
+   * PgJDBC's ClientEncodingTest and DateStyleTest: PgJDBC closes its connection when the server
+   * reports a client_encoding other than UTF8 or a DateStyle not ISO. The session asked for a
+   * setting the driver refuses: the logical connection closes too, rather than going on without it
+   * on a new vendor connection.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"SET client_encoding = 'sql_ascii'", "SET DateStyle = 'German'"})
+  void aSessionSettingTheVendorRefusesClosesTheConnection(String sql) throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute(sql))
+          .extracting(x -> ((SQLException) x).getSQLState())
+          .asString()
+          .startsWith("08");
+      assertThat(c.isClosed()).isTrue();
+    }
+  }
 }

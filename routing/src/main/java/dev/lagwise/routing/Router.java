@@ -424,8 +424,12 @@ public final class Router {
     if (connectionBroken) {
       fx |= Effects.DROP_CONNECTION;
       selector.forget(node);
-      // A transaction that this very statement was to begin held nothing yet.
-      boolean lost = node == tx.node && !curStartedTx || node == pinnedNode;
+      // A transaction that this very statement was to begin held nothing yet. A session setting
+      // that broke the connection is one the vendor driver refuses (PgJDBC closes its connection
+      // on a client_encoding other than UTF8, a DateStyle not ISO): reopening the connection
+      // without it would hide that from the application.
+      boolean lost =
+          node == tx.node && !curStartedTx || node == pinnedNode || setsSessionState(cur);
       if (node == tx.node) {
         fx |= tx.lost();
       }
@@ -473,6 +477,12 @@ public final class Router {
       return fx | Effects.RETRY;
     }
     return fx | retry;
+  }
+
+  private static boolean setsSessionState(Classification c) {
+    return c != null
+        && (c.kind() == StatementKind.SESSION_REPLAYABLE
+            || c.kind() == StatementKind.SESSION_PINNING);
   }
 
   /** Explains a statement that ran on {@code node}, in the order {@link #decide} applies rules. */
