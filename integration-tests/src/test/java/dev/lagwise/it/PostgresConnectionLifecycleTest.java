@@ -482,9 +482,10 @@ class PostgresConnectionLifecycleTest {
 
   /**
    * PgJDBC's SocketTimeoutTest and NetworkTimeoutTest: a statement outlasting the socket timeout
-   * fails and the connection is closed. Lagwise runs it once, a read too (a slow query is not a
-   * dead host, and running it again on a new connection would double the wait), and closes the
-   * logical connection. The read waits for a lock held on the primary.
+   * fails and the connection is closed. Lagwise does not run it again on the same host, a read
+   * neither (it may be a slow query, and a second run on a new connection would double the wait),
+   * and closes the logical connection. The read waits for a lock held on the primary. (A read that
+   * timed out on a replica runs once elsewhere instead: PostgresFailureTest's hung replica.)
    */
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"socketTimeout", "networkTimeout"})
