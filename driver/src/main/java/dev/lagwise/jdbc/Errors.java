@@ -110,6 +110,21 @@ final class Errors {
     return r;
   }
 
+  /**
+   * True when the vendor's socket read timed out (socketTimeout, setNetworkTimeout): PgJDBC,
+   * Connector/J and MariaDB report it as a connection error caused by a {@link
+   * java.net.SocketTimeoutException}, and close their connection. Looked for a few causes deep.
+   */
+  static boolean isSocketTimeout(SQLException e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True for SQLState class 08 (connection exception) and for I/O-looking failures without one. */
   static boolean isConnectionError(SQLException e) {
     String state = e.getSQLState();

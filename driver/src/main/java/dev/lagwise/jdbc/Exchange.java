@@ -90,7 +90,9 @@ final class Exchange {
         result = target.perform(s, op);
       } catch (SQLException thrown) {
         SQLException e = node == cluster.snapshot().primary() ? thrown : Errors.onReplica(thrown);
-        int fx = router.failed(e.getSQLState(), broken(e, node), attempt == 0);
+        boolean timedOut = Errors.isSocketTimeout(e);
+        int fx =
+            router.failed(e.getSQLState(), timedOut || broken(e, node), timedOut, attempt == 0);
         failed(fx, node, e);
         if ((fx & Effects.MARK_PRIMARY_ONLY) != 0) {
           cluster.classifier.markPrimaryOnly(sql);
@@ -141,6 +143,13 @@ final class Exchange {
       physicals.drop(node);
     }
     if ((fx & Effects.SESSION_LOST) != 0) {
+      try {
+        // A write that timed out in autocommit may have committed: the other sessions' reads
+        // must not miss it (with the connection gone, the capture records the moment).
+        apply(fx & Effects.CAPTURE, null, null);
+      } catch (SQLException ignored) {
+        // The statement's own failure is what the application must see.
+      }
       connection.lost();
       return;
     }

@@ -516,11 +516,11 @@ class LogicalConnection implements LagwiseConnection {
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Valid while not closed, no open transaction or pinned state sits on a dead connection, and some
-   * host is reachable. A dead vendor connection outside a transaction is dropped and reopened on
-   * next use, so a replica restart does not invalidate pooled connections; one holding the
-   * transaction or pinned state closes this connection. Asks every open vendor connection (the
-   * primary's, opened by getConnection, among them); opens nothing.
+   * Valid while not closed, every open vendor connection answers, and some host is reachable. Asks
+   * every open vendor connection (the primary's, opened by getConnection, among them); opens
+   * nothing. A dead one makes the answer false and closes this connection, as PgJDBC closes its own
+   * on the broken socket: pools (HikariCP) evict on false and open a new one, and a connection that
+   * answered false once must not answer true to the next call with nothing repaired.
    */
   @Override
   public boolean isValid(int timeout) throws SQLException {

@@ -187,10 +187,10 @@ final class Physicals {
   }
 
   /**
-   * Drops every dead vendor connection, so that it is reopened on next use; false when one of them
-   * holds the open transaction ({@code txNode}) or pinned state ({@code pinnedNode}): that cannot
-   * be reopened. Those are asked first, then the others while {@code timeout} seconds (0: no limit)
-   * last: a pool's validation timeout bounds the whole call, not each vendor connection's.
+   * False, with the dead vendor connection dropped, as soon as one open vendor connection does not
+   * answer. The one holding the open transaction ({@code txNode}) or pinned state ({@code
+   * pinnedNode}) is asked first, then the others while {@code timeout} seconds (0: no limit) last:
+   * a pool's validation timeout bounds the whole call, not each vendor connection's.
    */
   boolean validate(int timeout, int txNode, int pinnedNode) throws SQLException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
@@ -206,10 +206,8 @@ final class Physicals {
           return true;
         }
         if (!pc.connection.isValid(left)) {
-          if (holds) {
-            return false;
-          }
           drop(i);
+          return false;
         }
       }
     }

@@ -309,6 +309,21 @@ class RoutingTest {
   }
 
   @Test
+  void aDeadVendorConnectionHoldingNothingMakesIsValidFalseAndClosesTheConnection()
+      throws SQLException {
+    Connection c = connect("");
+    run(c, "SELECT 'warm'");
+    assertThat(c.isValid(1)).isTrue();
+    // An autocommit replica connection holds nothing, but a pool must still hear false (as from
+    // PgJDBC on its broken socket) to replace it; a second call must not answer true.
+    StubDriver.DOWN.put(StubDriver.hostsFor("warm").get(0), true);
+    assertThat(c.isValid(1)).isFalse();
+    assertThat(c.isValid(1)).isFalse();
+    assertThat(c.isClosed()).isTrue();
+    c.close();
+  }
+
+  @Test
   void closedConnectionsAndStatementsSayStateClass08() throws SQLException {
     Connection c = connect("");
     Statement s = c.createStatement();

@@ -150,8 +150,11 @@ class MariaDbConnectionLifecycleTest {
     }
   }
 
+  /**
+   * Connector/J answers false for a killed connection, and pools evict on false: so does Lagwise.
+   */
   @Test
-  void inAutocommitAKilledConnectionIsReopened() throws Exception {
+  void inAutocommitAKilledConnectionMakesIsValidFalse() throws Exception {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       long id = value(s, "/*lagwise:primary*/ SELECT CONNECTION_ID()");
@@ -159,9 +162,24 @@ class MariaDbConnectionLifecycleTest {
           Statement k = direct.createStatement()) {
         k.execute("KILL " + id);
       }
-      assertThat(c.isValid(2)).isTrue();
-      s.executeUpdate("INSERT INTO mcl_items VALUES (2)");
+      assertThat(c.isValid(2)).isFalse();
+      assertThat(c.isClosed()).isTrue();
+    }
+  }
+
+  @Test
+  void inAutocommitAStatementOnAKilledConnectionReconnects() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      long id = value(s, "/*lagwise:primary*/ SELECT CONNECTION_ID()");
+      try (Connection direct = cluster.primary().connect();
+          Statement k = direct.createStatement()) {
+        k.execute("KILL " + id);
+      }
+      // The read finds the connection dead and runs again on a new one.
+      assertThat(value(s, "/*lagwise:primary*/ SELECT 6")).isEqualTo(6);
       assertThat(value(s, "/*lagwise:primary*/ SELECT CONNECTION_ID()")).isNotEqualTo(id);
+      assertThat(c.isValid(2)).isTrue();
     }
   }
 

@@ -403,6 +403,21 @@ public final class Router {
    */
   public int failed(String sqlState, boolean connectionBroken, boolean firstAttempt)
       throws SQLException {
+    return failed(sqlState, connectionBroken, false, firstAttempt);
+  }
+
+  /**
+   * As {@link #failed(String, boolean, boolean)}; {@code timedOut}: the vendor's socket read timed
+   * out (socketTimeout, a network timeout), which is a broken connection too. Such a statement
+   * never runs again on the same host, a read on the primary included: it may be a slow query, not
+   * a dead host, and running it again there would double the wait the timeout bounds. Unless an
+   * autocommit read that timed out on a replica runs once elsewhere (that replica may hang), the
+   * session is lost, as the vendor driver closes its connection on a socket timeout (PgJDBC's
+   * SocketTimeoutTest, NetworkTimeoutTest).
+   */
+  public int failed(
+      String sqlState, boolean connectionBroken, boolean timedOut, boolean firstAttempt)
+      throws SQLException {
     int node = curNode;
     selector.finished(node);
     sent();
@@ -411,8 +426,12 @@ public final class Router {
     if (connectionBroken) {
       fx |= Effects.DROP_CONNECTION;
       selector.forget(node);
-      // A transaction that this very statement was to begin held nothing yet.
-      boolean lost = node == tx.node && !curStartedTx || node == pinnedNode;
+      // A transaction that this very statement was to begin held nothing yet. A session setting
+      // that broke the connection is one the vendor driver refuses (PgJDBC closes its connection
+      // on a client_encoding other than UTF8, a DateStyle not ISO): reopening the connection
+      // without it would hide that from the application.
+      boolean lost =
+          node == tx.node && !curStartedTx || node == pinnedNode || setsSessionState(cur);
       if (node == tx.node) {
         fx |= tx.lost();
       }
@@ -452,11 +471,24 @@ public final class Router {
     int retry =
         Retry.decide(
             sqlState, connectionBroken, firstAttempt, autocommitStatement, c, node == s.primary());
+    if (timedOut) {
+      // Elsewhere only: a replica that hangs is left for another host (DESIGN's failure table), but
+      // on the same host a slow query would only wait again.
+      return node != s.primary() && retry == Effects.RETRY
+          ? fx | Effects.RETRY
+          : fx | Effects.SESSION_LOST;
+    }
     if (retry == Retry.ON_PRIMARY) {
       curRetryOnPrimary = true;
       return fx | Effects.RETRY;
     }
     return fx | retry;
+  }
+
+  private static boolean setsSessionState(Classification c) {
+    return c != null
+        && (c.kind() == StatementKind.SESSION_REPLAYABLE
+            || c.kind() == StatementKind.SESSION_PINNING);
   }
 
   /** Explains a statement that ran on {@code node}, in the order {@link #decide} applies rules. */

@@ -332,6 +332,39 @@ class RouterTest {
         .isEqualTo("25001");
   }
 
+  @ParameterizedTest(name = "autocommit {0} on the {1}, broken {2}, timed out {3} -> {4}")
+  @CsvSource({
+    "SELECT 1, replica, true, false, retry",
+    "SELECT 1, primary, true, false, retry",
+    // A socket timeout may be a slow query: never run again on the same host (that would double
+    // the wait), and the session is lost as the vendor closes its connection; a replica may hang,
+    // so a read that timed out there runs once elsewhere (DESIGN's failure table).
+    "SELECT 1, replica, true, true, retry",
+    "SELECT 1, primary, true, true, lost",
+    "INSERT INTO t VALUES (1), primary, true, false, fail",
+    "INSERT INTO t VALUES (1), primary, true, true, lost",
+    "SELECT 1, replica, false, false, fail",
+    // The vendor closed its connection on a session setting it refuses (PgJDBC: client_encoding
+    // not UTF8): the session asked for something it cannot have, reopening would hide that.
+    "SET client_encoding TO sql_ascii, primary, true, false, lost",
+    "SET client_encoding TO sql_ascii, primary, false, false, fail",
+    "CREATE TEMP TABLE x (a int), primary, true, false, lost",
+  })
+  void aTimedOutStatementRunsAgainOnlyElsewhereElseTheSessionIsLost(
+      String sql, String where, boolean broken, boolean timedOut, String outcome)
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, true);
+    String hinted =
+        where.equals("primary") && sql.startsWith("SELECT") ? "/*lagwise:primary*/ " + sql : sql;
+    int node = r.route(PG.classify(hinted));
+    assertThat(node == c.primary).isEqualTo(where.equals("primary"));
+    int fx = r.failed("08006", broken, timedOut, true);
+    assertThat((fx & Effects.RETRY) != 0).as("retry").isEqualTo(outcome.equals("retry"));
+    assertThat((fx & Effects.SESSION_LOST) != 0).as("lost").isEqualTo(outcome.equals("lost"));
+    assertThat((fx & Effects.DROP_CONNECTION) != 0).as("dropped").isEqualTo(broken);
+  }
+
   @ParameterizedTest(name = "autocommit read failing on a replica with {0} -> retried: {1}")
   @CsvSource({
     "0A000, true",
