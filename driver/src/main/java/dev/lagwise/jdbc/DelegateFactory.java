@@ -1,7 +1,6 @@
 package dev.lagwise.jdbc;
 
 import java.sql.CallableStatement;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,7 +29,7 @@ final class DelegateFactory {
     throw notGenerated();
   }
 
-  static LogicalDatabaseMetaData metaData(LogicalConnection connection, DatabaseMetaData delegate) {
+  static LogicalDatabaseMetaData metaData(LogicalConnection connection) {
     throw notGenerated();
   }
 

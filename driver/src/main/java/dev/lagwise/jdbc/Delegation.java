@@ -30,7 +30,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * The one place that turns "every interface method no class implements" into straight delegates:
  * {@code return ((I) this.delegate).m(args)}, one {@code getfield}, a {@code checkcast} only when
  * the field's type is not already an {@code I}, and one {@code invokeinterface}. No reflection, no
- * method handle, no allocation: the JIT sees the same code as a hand-written delegate.
+ * method handle, no allocation: the JIT sees the same code as a hand-written delegate. A base that
+ * declares a no-argument method {@code delegate()} instead gets {@code ((I)
+ * this.delegate()).m(args)}: its vendor object is chosen per call ({@link
+ * LogicalDatabaseMetaData}).
  *
  * <p>Used at build time by {@link DelegatesPlugin} for the JDBC interfaces, and at run time by
  * {@link VendorClasses}, when a subclass adds a vendor interface ({@code
@@ -108,19 +111,54 @@ final class Delegation implements Implementation {
   @Override
   public ByteCodeAppender appender(Target target) {
     TypeDescription type = target.getInstrumentedType();
+    MethodDescription accessor = accessor(type, field);
+    if (accessor != null) {
+      return new Appender(
+          MethodInvocation.invoke(accessor), accessor.getReturnType().asErasure(), accessor);
+    }
     FieldLocator.Resolution resolution = new FieldLocator.ForClassHierarchy(type).locate(field);
     if (!resolution.isResolved() || resolution.getField().isStatic()) {
       throw new IllegalStateException(type + " has no instance field " + field + " to delegate to");
     }
-    return new Appender(resolution.getField());
+    FieldDescription f = resolution.getField();
+    return new Appender(FieldAccess.forField(f).read(), f.getType().asErasure(), f);
+  }
+
+  /**
+   * A no-argument instance method named {@code name} declared by a class of {@code type}'s
+   * hierarchy, or null: a base whose vendor object must be looked up at each call (the metadata,
+   * whose queries are routed one by one) declares one, and every delegate calls it instead of
+   * reading the field.
+   */
+  private static MethodDescription accessor(TypeDescription type, String name) {
+    for (TypeDefinition t = type; t != null; t = t.getSuperClass()) {
+      for (MethodDescription m : t.getDeclaredMethods()) {
+        if (m.getInternalName().equals(name)
+            && m.getParameters().isEmpty()
+            && !m.isStatic()
+            && !m.isPrivate()
+            && !m.isAbstract()) {
+          return m.asDefined();
+        }
+      }
+    }
+    return null;
   }
 
   private static final class Appender implements ByteCodeAppender {
 
-    private final FieldDescription field;
+    private final StackManipulation load;
+    private final TypeDescription loaded;
+    private final Object source;
 
-    Appender(FieldDescription field) {
-      this.field = field;
+    /**
+     * {@code load} pushes the vendor object, of static type {@code loaded}, read from {@code
+     * source}.
+     */
+    Appender(StackManipulation load, TypeDescription loaded, Object source) {
+      this.load = load;
+      this.loaded = loaded;
+      this.source = source;
     }
 
     @Override
@@ -130,15 +168,15 @@ final class Delegation implements Implementation {
       StackManipulation call =
           new StackManipulation.Compound(
               MethodVariableAccess.loadThis(),
-              FieldAccess.forField(field).read(),
-              field.getType().asErasure().isAssignableTo(owner)
+              load,
+              loaded.isAssignableTo(owner)
                   ? StackManipulation.Trivial.INSTANCE
                   : TypeCasting.to(owner),
               MethodVariableAccess.allArgumentsOf(method),
               MethodInvocation.invoke(target),
               MethodReturn.of(method.getReturnType()));
       if (!call.isValid()) {
-        throw new IllegalStateException("cannot delegate " + method + " to " + field);
+        throw new IllegalStateException("cannot delegate " + method + " to " + source);
       }
       return new Size(call.apply(visitor, context).getMaximalSize(), method.getStackSize());
     }

@@ -71,6 +71,7 @@ final class Exchange {
       int node = router.route(c, target.boundNode());
       PhysicalConnection pc;
       long result;
+      boolean watch;
       try {
         PhysicalConnection known = physicals.existing(node);
         boolean opening = known == null;
@@ -86,6 +87,10 @@ final class Exchange {
           continue;
         }
         Statement s = target.vendorOn(pc);
+        watch = c != null && c.callsFunction() && connection.spec.dialect == Dialect.POSTGRESQL;
+        if (watch) {
+          pc.settings.before(pc, router, state);
+        }
         target.running(s);
         result = target.perform(s, op);
       } catch (SQLException thrown) {
@@ -112,6 +117,10 @@ final class Exchange {
       }
       // Outside the try: the statement succeeded, whatever its bookkeeping throws.
       apply(router.executed(), pc, sql);
+      if (watch && pc.settings.changedOrUnknown(pc)) {
+        // The function changed session settings Lagwise cannot replay: they live on this node.
+        router.pin(pc.node);
+      }
       return result;
     }
   }

@@ -78,7 +78,15 @@ class LogicalConnection implements LagwiseConnection {
    */
   PhysicalConnection forConnectionCall() throws SQLException {
     checkOpen();
-    PhysicalConnection pc = physical(router.routeConnectionCall());
+    int node = router.routeConnectionCall();
+    boolean opening = physicals.existing(node) == null;
+    PhysicalConnection pc = physical(node);
+    if (opening && router.connectionCallRefused(node)) {
+      // The replica's new connection revealed a serializable default (ALTER DATABASE ... SET
+      // default_transaction_isolation) that a standby refuses: routed again, as a statement is
+      // (Exchange#run), now to the primary.
+      pc = physical(router.routeConnectionCall());
+    }
     router.sent();
     return pc;
   }
@@ -480,7 +488,10 @@ class LogicalConnection implements LagwiseConnection {
 
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
-    return DelegateFactory.metaData(this, forConnectionCall().connection.getMetaData());
+    // Routed as PgJDBC's getMetaData() begins a transaction with autocommit off; each of its
+    // queries is then routed on its own (LogicalDatabaseMetaData).
+    forConnectionCall();
+    return DelegateFactory.metaData(this);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.postgresql.PGStatement;
@@ -61,9 +62,17 @@ final class PgStatementExtension {
     setPrepareThreshold(s, flag ? 1 : 0);
   }
 
+  /**
+   * The vendor statement that ran last answers; before any ran, PgJDBC's rule for a statement not
+   * yet executed: a prepared statement whose threshold is reached by its first execution (1, or
+   * negative for forced binary), a plain statement never.
+   */
   static boolean isUseServerPrepare(LogicalStatement s) {
     Statement last = s.current;
-    return last != null && vendor(last).isUseServerPrepare();
+    if (last != null) {
+      return vendor(last).isUseServerPrepare();
+    }
+    return s instanceof PreparedStatement && getPrepareThreshold(s) == 1;
   }
 
   static void setAdaptiveFetch(LogicalStatement s, boolean adaptiveFetch) {

@@ -16,6 +16,9 @@ final class PhysicalConnection {
   final int node;
   final Connection connection;
 
+  /** Session settings around calls of unknown functions (PostgreSQL); unused elsewhere. */
+  final SettingsWatch settings = new SettingsWatch();
+
   private int syncedRouter = -1;
   private int syncedSession = -1;
   private boolean autoCommit = true;

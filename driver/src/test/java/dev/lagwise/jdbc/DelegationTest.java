@@ -285,12 +285,27 @@ class DelegationTest {
             "isWrapperFor"));
   }
 
+  /**
+   * Every call asks the connection for the host to run on: the vendor metadata is looked up then.
+   */
   @Test
   void databaseMetaDataDelegates() throws Exception {
-    assertDelegates(
-        DatabaseMetaData.class,
-        md -> DelegateFactory.metaData(null, md),
-        Set.of("getConnection", "getURL", "unwrap", "isWrapperFor"));
+    StubDriver.install();
+    dev.lagwise.Driver.register();
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:lagwise:postgresql://primary-mdeleg:1,replica-mdeleg:2/db", new Properties())) {
+      LogicalConnection lc = c.unwrap(LogicalConnection.class);
+      assertDelegates(
+          DatabaseMetaData.class,
+          md -> {
+            StubDriver.metaData = md;
+            return DelegateFactory.metaData(lc);
+          },
+          Set.of("getConnection", "getURL", "unwrap", "isWrapperFor"));
+    } finally {
+      StubDriver.reset();
+    }
   }
 
   @Test

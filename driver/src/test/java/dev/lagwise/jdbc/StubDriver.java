@@ -32,6 +32,10 @@ final class StubDriver implements Driver {
   static final List<Executed> LOG = Collections.synchronizedList(new ArrayList<>());
   static final Map<String, Boolean> DOWN = new ConcurrentHashMap<>();
   static final Map<String, Integer> OPENED = new ConcurrentHashMap<>();
+
+  /** What every stub connection's {@code getMetaData()} returns; null unless a test sets it. */
+  static volatile java.sql.DatabaseMetaData metaData;
+
   private static StubDriver installed;
   private static final List<Driver> REMOVED = new ArrayList<>();
 
@@ -53,6 +57,7 @@ final class StubDriver implements Driver {
     LOG.clear();
     DOWN.clear();
     OPENED.clear();
+    metaData = null;
   }
 
   /** Hosts of the statements whose SQL contains {@code fragment}, in order. */
@@ -102,6 +107,8 @@ final class StubDriver implements Driver {
               return !closed[0] && !DOWN.containsKey(host);
             case "getAutoCommit":
               return true;
+            case "getMetaData":
+              return metaData;
             case "toString":
               return "StubConnection[" + host + (monitor ? ", monitor" : "") + "]";
             case "hashCode":

@@ -12,6 +12,7 @@ import dev.lagwise.testkit.Cluster;
 import dev.lagwise.testkit.Node;
 import dev.lagwise.testkit.ReplicatedCluster;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -326,6 +327,38 @@ class PostgresReadYourWritesTest {
     assertThat(written.get()).isPositive();
     assertThat(reads).isPositive();
     return backwards;
+  }
+
+  /**
+   * A {@code DatabaseMetaData} taken before the session's DDL answers for it afterwards: each of
+   * its queries is routed on its own with the session's consistency (PgJDBC's {@code
+   * DatabaseMetaDataTest#getFunctionsWithSpecificTypes}). Taken before any write, the metadata had
+   * a replica's connection; neither replica has the functions when asked (one paused, one 200 ms
+   * late), so a query left there would not find them.
+   */
+  @Test
+  void metadataTakenBeforeTheSessionsDdlSeesIt() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      try (Connection c =
+          DriverManager.getConnection(url(""), cluster.user(), cluster.password())) {
+        DatabaseMetaData md = c.getMetaData();
+        String fn = "ryw_md_f" + i;
+        try (Statement s = c.createStatement()) {
+          s.execute(
+              "CREATE OR REPLACE FUNCTION " + fn + "(int) RETURNS int AS 'SELECT 1' LANGUAGE sql");
+          try (ResultSet rs = md.getFunctions(null, null, fn)) {
+            assertThat(rs.next())
+                .as("%s is listed by metadata taken before it existed", fn)
+                .isTrue();
+            assertThat(rs.getString("FUNCTION_NAME")).isEqualTo(fn);
+          }
+          s.execute("DROP FUNCTION " + fn + "(int)");
+          try (ResultSet rs = md.getFunctions(null, null, fn)) {
+            assertThat(rs.next()).as("%s dropped", fn).isFalse();
+          }
+        }
+      }
+    }
   }
 
   void awaitServedBy(Node node) throws Exception {

@@ -9,6 +9,7 @@ import dev.lagwise.testkit.Cluster;
 import dev.lagwise.testkit.Node;
 import dev.lagwise.testkit.ReplicatedCluster;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -162,6 +163,35 @@ class PostgresServerIsolationTest {
       } while (c.unwrap(LagwiseConnection.class).lastNode().equals(primary())
           && System.nanoTime() < deadline);
       assertThat(c.unwrap(LagwiseConnection.class).lastNode()).isNotEqualTo(primary());
+    }
+  }
+
+  /**
+   * The session's first queries are metadata queries: the replica's connection, opened for them,
+   * reveals the role's serializable default, and they go to the primary instead of failing with
+   * 0A000 (PgJDBC's {@code DatabaseMetaDataTransactionIsolationTest}, where ALTER DATABASE set it).
+   */
+  @Test
+  void aRoleDefaultOfSerializableDoesNotFailMetadataQueries() throws Exception {
+    try (Connection c = lagwise(ROLE, ROLE_PASSWORD)) {
+      awaitReplicasSeen(c);
+      DatabaseMetaData md = c.getMetaData();
+      assertThat(md.getDefaultTransactionIsolation())
+          .isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      try (ResultSet rs = md.getTables(null, "pg_catalog", "pg_class", null)) {
+        assertThat(rs.next()).isTrue();
+      }
+      readsSucceedOnThePrimary(c);
+    }
+    try (Connection c = lagwise(ROLE, ROLE_PASSWORD)) {
+      awaitReplicasSeen(c);
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      assertThat(c.getMetaData().getDefaultTransactionIsolation())
+          .as("in a read-only transaction the metadata began")
+          .isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+      assertThat(one(c, "SELECT count(*) > 0 FROM pg_class")).isEqualTo("t");
+      c.commit();
     }
   }
 

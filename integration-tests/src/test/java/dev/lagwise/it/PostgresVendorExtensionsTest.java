@@ -477,7 +477,20 @@ class PostgresVendorExtensionsTest {
       pgs.setPrepareThreshold(1);
       pgs.setAdaptiveFetch(true);
       assertThat(pgs.getPrepareThreshold()).isOne();
-      assertThat(pgs.isUseServerPrepare()).as("nothing ran yet").isFalse();
+      assertThat(pgs.isUseServerPrepare())
+          .as("nothing ran yet: PgJDBC answers for the first execution, threshold 1")
+          .isTrue();
+      pgs.setPrepareThreshold(2);
+      assertThat(pgs.isUseServerPrepare()).as("threshold 2 not reached by the first").isFalse();
+      pgs.setPrepareThreshold(0);
+      assertThat(pgs.isUseServerPrepare()).as("threshold 0").isFalse();
+      try (Statement plain = c.createStatement()) {
+        plain.unwrap(PGStatement.class).setPrepareThreshold(1);
+        assertThat(plain.unwrap(PGStatement.class).isUseServerPrepare())
+            .as("a plain statement, as PgJDBC")
+            .isFalse();
+      }
+      pgs.setPrepareThreshold(1);
       ps.setInt(1, 1);
       ps.executeQuery().close();
       assertThat(onReplica(c)).isTrue();

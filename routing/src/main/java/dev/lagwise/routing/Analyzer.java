@@ -442,6 +442,9 @@ final class Analyzer {
         find(FOUND_PIN, "SET calls function " + name);
       } else {
         find(FOUND_WRITE, "unsafe function " + name);
+        if (!mysql) {
+          flags |= Classification.CALLS_FUNCTION;
+        }
       }
     }
   }

@@ -62,6 +62,13 @@ public final class Classification {
   /** Names the level SERIALIZABLE (as a word, not a string): PostgreSQL standbys refuse it. */
   static final int SERIALIZABLE = 64;
 
+  /**
+   * Calls a PostgreSQL function or procedure Lagwise does not know ({@code SELECT my_function()},
+   * {@code CALL p()}, {@code DO}): its body may change session settings ({@code set_config} in
+   * PL/pgSQL) that no command tag reveals, and that PostgreSQL before 18 does not report.
+   */
+  static final int CALLS_FUNCTION = 128;
+
   private final StatementKind kind;
   private final Hint hint;
   private final String reason;
@@ -113,6 +120,14 @@ public final class Classification {
    */
   public boolean mayRequestSerializable() {
     return (flags & (ISOLATION | SERIALIZABLE)) == (ISOLATION | SERIALIZABLE);
+  }
+
+  /**
+   * Calls a function or procedure whose body may change session settings unseen: the session's
+   * settings on the node that ran it are compared before and after.
+   */
+  public boolean callsFunction() {
+    return (flags & CALLS_FUNCTION) != 0;
   }
 
   /** May change the isolation level: ask the server which one is in force after it ran. */

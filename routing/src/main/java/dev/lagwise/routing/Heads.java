@@ -104,6 +104,10 @@ final class Heads {
     if (!my && (k == Keywords.FETCH || k == Keywords.MOVE || k == Keywords.CLOSE)) {
       return other(a, TRANSACTION_SCOPED, "cursor " + Keywords.upper(k), lx.next());
     }
+    if (!my && (k == Keywords.CALL || k == Keywords.DO)) {
+      // A procedure or an anonymous block: its body may change session settings unseen.
+      a.flags |= Classification.CALLS_FUNCTION;
+    }
     if (k == Keywords.LOCK) {
       // PostgreSQL's LOCK holds until the transaction ends (it is an error outside one); MySQL's
       // LOCK TABLES holds for the session.

@@ -627,11 +627,7 @@ public final class Router {
    * is undone, and the caller routes the statement again. False: it stays.
    */
   public boolean refusedIsolation(int node) {
-    if (dialect.replicasServeSerializable()
-        || isolation.effective() != IsolationState.SERIALIZABLE
-        || node == topology.view().primary()
-        || curNode != node
-        || tx.node >= 0 && !curStartedTx) {
+    if (!refuses(node)) {
       return false;
     }
     selector.finished(node);
@@ -639,6 +635,29 @@ public final class Router {
       tx.forget();
     }
     return true;
+  }
+
+  /**
+   * As {@link #refusedIsolation}, for the node {@link #routeConnectionCall} just returned (a
+   * metadata query on a replica whose new connection revealed a serializable default): the decision
+   * is undone, and the caller routes the call again.
+   */
+  public boolean connectionCallRefused(int node) {
+    if (!refuses(node)) {
+      return false;
+    }
+    if (curStartedTx) {
+      tx.forget();
+    }
+    return true;
+  }
+
+  private boolean refuses(int node) {
+    return !dialect.replicasServeSerializable()
+        && isolation.effective() == IsolationState.SERIALIZABLE
+        && node != topology.view().primary()
+        && curNode == node
+        && (tx.node < 0 || curStartedTx);
   }
 
   /** The level the session's next transaction runs at: set by JDBC or SQL, else the default. */

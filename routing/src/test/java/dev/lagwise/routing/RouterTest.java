@@ -436,6 +436,40 @@ class RouterTest {
   }
 
   /**
+   * A connection-level call (a metadata query) routed to a replica whose new connection reveals a
+   * serializable default it refuses: undone like a statement's decision, including the read-only
+   * transaction it began with autocommit off, and routed again to the primary; so are later ones.
+   * MariaDB replicas serve serializable; a node that is already the primary, or a transaction the
+   * call did not begin, stays.
+   */
+  @ParameterizedTest(name = "postgres={0}, autocommit={1}: connection call refused -> {2}")
+  @CsvSource({"true, true, true", "true, false, true", "false, true, false", "false, false, false"})
+  void aConnectionCallOnAReplicaThatRefusesTheSerializableDefaultGoesToThePrimary(
+      boolean postgres, boolean autoCommit, boolean refused) throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, postgres);
+    if (!autoCommit) {
+      r.setAutoCommit(false);
+      r.setReadOnly(true);
+    }
+    int first = r.routeConnectionCall();
+    assertThat(first).as("a read: a replica").isNotEqualTo(c.primary);
+    assertThat(r.inTransaction()).isEqualTo(!autoCommit);
+    r.defaultIsolationSeen(8);
+    assertThat(r.connectionCallRefused(first)).isEqualTo(refused);
+    int second = r.routeConnectionCall();
+    assertThat(second == c.primary).isEqualTo(refused);
+    assertThat(r.connectionCallRefused(second)).as("decided once").isFalse();
+    if (!autoCommit) {
+      assertThat(r.transactionNode())
+          .as("the transaction is where the call now runs")
+          .isEqualTo(second);
+    }
+    r.sent();
+    assertThat(r.routeConnectionCall() == c.primary).as("later calls too").isEqualTo(refused);
+  }
+
+  /**
    * Whether the capture that follows {@code events} may switch autocommit on around its query: only
    * where no vendor transaction is or may be open on its node. After a commit there is none, even
    * in a session unwrapped to a vendor object ({@code vendor}); before one there may be.

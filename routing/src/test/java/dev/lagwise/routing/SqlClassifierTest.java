@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SqlClassifierTest {
   private final SqlClassifier pg = SqlClassifier.forDialect("postgresql");
@@ -150,5 +152,35 @@ class SqlClassifierTest {
     assertThat(t.containsQualified("S.Fn", 0, 1, 2, 4)).isTrue();
     assertThat(t.containsQualified("t.fn", 0, 1, 2, 4)).isFalse();
     assertThat(t.size()).isEqualTo(2);
+  }
+
+  /**
+   * Statements whose function or procedure bodies may change session settings unseen: Lagwise
+   * compares the settings around them (PostgreSQL only; MySQL's functions cannot change the
+   * session's variables without a SET Lagwise sees).
+   */
+  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          postgresql | SELECT splpgsql1.set_search_path('a')   | true
+          postgresql | SELECT my_function(1)                   | true
+          postgresql | SELECT * FROM t WHERE a = my_volatile()  | true
+          postgresql | CALL my_procedure()                     | true
+          postgresql | DO $$ BEGIN NULL; END $$                | true
+          postgresql | SELECT 1; SELECT my_function(1)         | true
+          postgresql | SELECT lower(a) FROM t                  | false
+          postgresql | SELECT a FROM t                         | false
+          postgresql | INSERT INTO t VALUES (1)                | false
+          postgresql | SET search_path TO a                    | false
+          postgresql | SELECT set_config('search_path', 'a', false) | false
+          mysql      | SELECT my_function(1)                   | false
+          mysql      | CALL my_procedure()                     | false
+          """)
+  void callsOfUnknownFunctionsAreMarked(String dialect, String sql, boolean marked) {
+    assertThat(SqlClassifier.forDialect(dialect).classify(sql).callsFunction())
+        .as("%s", SqlClassifier.forDialect(dialect).classify(sql))
+        .isEqualTo(marked);
   }
 }
