@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Router;
@@ -65,8 +66,10 @@ final class Physicals {
    * (pools rely on it at start-up): the primary's, which every write and capture uses; when it
    * cannot be reached, the first other host that accepts (reads go on while the primary is down),
    * hosts the monitor last saw answering first, each group in URL order, so that a primary known to
-   * be down or hung costs no connect timeout. A refusal other than a connection error would be the
-   * same on every host and is thrown at once. Never opens a second connection.
+   * be down or hung costs no connect timeout. A refusal other than a connection error, or a
+   * server's refusal of the session ({@link ClusterMonitor#refusesSession}), would be the same on
+   * every host and is thrown at once: the vendor's exception itself. Never opens a second
+   * connection.
    */
   PhysicalConnection openFirst() throws SQLException {
     SQLException first = null;
@@ -75,10 +78,15 @@ final class Physicals {
       try {
         return connect(node);
       } catch (SQLException e) {
-        if (!Errors.isConnectionError(e)) {
+        // A server that answered and refused this session (wrong password, no password, an
+        // authentication method the vendor driver does not support: 28xxx, 08004, ...) would refuse
+        // it on every host: the vendor's own exception, its class kept, as the vendor driver alone
+        // would throw it. Only an unreachable host is worth trying the next one for.
+        if (!Errors.isConnectionError(e) || ClusterMonitor.refusesSession(e.getSQLState())) {
           throw Masking.scrubbed(e, spec.password());
         }
-        // open() has already given the monitor this evidence.
+        // Evidence for the monitor's probe, not a verdict.
+        cluster.monitor.suspect(node, e.getSQLState());
         String message = Masking.scrub(e.getMessage(), spec.password());
         errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
         errors.append(": ").append(message);
@@ -137,6 +145,9 @@ final class Physicals {
       throw e;
     }
     slots[node] = pc;
+    // This session got in: its password is the one the monitor should probe with (a first
+    // connection's wrong or missing password must not keep every host DOWN for everyone).
+    cluster.useCredentialsOf(spec);
     return pc;
   }
 
@@ -155,7 +166,6 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 
