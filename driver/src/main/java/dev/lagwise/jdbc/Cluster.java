@@ -174,12 +174,17 @@ final class Cluster {
         settings.waitForReplica.toNanos());
   }
 
-  /** The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}). */
-  void useCredentialsOf(ConnectionSpec s) {
+  /**
+   * The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}); true
+   * when that is a change.
+   */
+  boolean useCredentialsOf(ConnectionSpec s) {
     String p = s.password();
     if (p != null && !p.equals(probePassword)) {
       probePassword = p;
+      return true;
     }
+    return false;
   }
 
   /** The first connection's vendor properties with the current password; per probe connect. */

@@ -76,7 +76,14 @@ final class Physicals {
     StringBuilder errors = new StringBuilder();
     for (int node : connectOrder(cluster.snapshot())) {
       try {
-        return connect(node);
+        PhysicalConnection pc = connect(node);
+        // This session got in: its password is the one the monitor should probe with (a first
+        // connection's wrong or missing password, or one rotated since, must not keep hosts DOWN
+        // for everyone); hosts shown DOWN may be old news, so ask them again before routing.
+        if (cluster.useCredentialsOf(spec)) {
+          cluster.monitor.probeNow();
+        }
+        return pc;
       } catch (SQLException e) {
         // A server that answered and refused this session (wrong password, no password, an
         // authentication method the vendor driver does not support: 28xxx, 08004, ...) would refuse
@@ -145,9 +152,6 @@ final class Physicals {
       throw e;
     }
     slots[node] = pc;
-    // This session got in: its password is the one the monitor should probe with (a first
-    // connection's wrong or missing password must not keep every host DOWN for everyone).
-    cluster.useCredentialsOf(spec);
     return pc;
   }
 
@@ -166,6 +170,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
+    cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 
