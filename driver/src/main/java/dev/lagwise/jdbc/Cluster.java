@@ -174,8 +174,10 @@ final class Cluster {
         settings.waitForReplica.toNanos());
   }
 
-  /** The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}). */
-  /** True when {@code s}'s password is new to the monitor, which probes with it from now on. */
+  /**
+   * The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}); true
+   * when that is a change.
+   */
   boolean useCredentialsOf(ConnectionSpec s) {
     String p = s.password();
     if (p != null && !p.equals(probePassword)) {

@@ -29,9 +29,9 @@ public final class Connector {
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();
-      if (!cluster.anyNodeUp() || c.physicals.newCredentials || cluster.isDown(first.node)) {
-        // What the monitor knows may be old news: a host let us in that it shows down, or its
-        // probes were locked out by a rotated password, now this session's. Ask every host again.
+      if (!cluster.anyNodeUp() || cluster.isDown(first.node)) {
+        // A host the monitor shows down let us in: what it knows is old news. Ask every host again
+        // (a new password has already been probed with in openFirst).
         cluster.monitor.probeNow();
       }
       if (first.readOnly()) {

@@ -49,6 +49,8 @@ class LogicalConnection implements LagwiseConnection {
   private final StatementFactory statements;
 
   private boolean closed;
+
+  /** Lagwise's own warnings, with the vendor connections' linked behind them once asked for. */
   private SQLWarning warnings;
 
   LogicalConnection(Cluster cluster, ConnectionSpec spec) {
@@ -166,30 +168,37 @@ class LogicalConnection implements LagwiseConnection {
 
   @Override
   public Statement createStatement(int type, int concurrency) throws SQLException {
-    return createStatement(type, concurrency, -1);
+    checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.STATEMENT, null, type, concurrency);
+    return statements.create(type, concurrency, -1);
   }
 
   @Override
   public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
     checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.STATEMENT, null, type, concurrency, holdability);
     return statements.create(type, concurrency, holdability);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql) throws SQLException {
-    return prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
+    checkOpen();
+    return statements.prepare(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -2);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int type, int concurrency)
       throws SQLException {
-    return prepareStatement(sql, type, concurrency, -1);
+    checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.PREPARE, sql, type, concurrency);
+    return statements.prepare(sql, type, concurrency, -1);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
       throws SQLException {
     checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.PREPARE, sql, type, concurrency, holdability);
     return statements.prepare(sql, type, concurrency, holdability);
   }
 
@@ -215,18 +224,22 @@ class LogicalConnection implements LagwiseConnection {
 
   @Override
   public CallableStatement prepareCall(String sql) throws SQLException {
-    return prepareCall(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -1);
+    checkOpen();
+    return statements.prepareCall(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, -1);
   }
 
   @Override
   public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-    return prepareCall(sql, type, concurrency, -1);
+    checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.CALL, sql, type, concurrency);
+    return statements.prepareCall(sql, type, concurrency, -1);
   }
 
   @Override
   public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
       throws SQLException {
     checkOpen();
+    ResultSetArgs.check(this, ResultSetArgs.CALL, sql, type, concurrency, holdability);
     return statements.prepareCall(sql, type, concurrency, holdability);
   }
 
@@ -402,8 +415,17 @@ class LogicalConnection implements LagwiseConnection {
     return Math.max(0, state.networkTimeoutMillis);
   }
 
+  /**
+   * PgJDBC knows one client-info name, {@code ApplicationName}; any other it ignores with a warning
+   * on the connection (0A000), and so does Lagwise. MariaDB Connector/J and MySQL Connector/J keep
+   * any name, silently.
+   */
   @Override
   public void setClientInfo(String name, String value) throws SQLClientInfoException {
+    if (!closed && spec.dialect == Dialect.POSTGRESQL && !"ApplicationName".equals(name)) {
+      warn(new SQLWarning("ClientInfo property not supported.", Errors.FEATURE_NOT_SUPPORTED));
+      return;
+    }
     Properties p = getClientInfoCopy();
     if (value == null) {
       p.remove(name);
@@ -463,11 +485,33 @@ class LogicalConnection implements LagwiseConnection {
     state.changed();
   }
 
+  /**
+   * Lagwise's own warnings (a refused client-info name), then the vendor connections' (chained
+   * once: a warning already in the chain is not linked again, which would make it a cycle).
+   */
   @Override
   public SQLWarning getWarnings() throws SQLException {
     checkOpen();
-    warnings = physicals.warnings(warnings);
+    SQLWarning vendor = physicals.warnings(null);
+    if (warnings == null || vendor == null) {
+      return warnings != null ? warnings : vendor;
+    }
+    SQLWarning w = warnings;
+    while (w != vendor && w.getNextWarning() != null) {
+      w = w.getNextWarning();
+    }
+    if (w != vendor) {
+      w.setNextWarning(vendor);
+    }
     return warnings;
+  }
+
+  private void warn(SQLWarning w) {
+    if (warnings == null) {
+      warnings = w;
+    } else {
+      warnings.setNextWarning(w);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
 import dev.lagwise.routing.Router;
@@ -19,9 +20,6 @@ final class Physicals {
   private final Cluster cluster;
   private final ConnectionSpec spec;
   private final PhysicalConnection[] slots;
-
-  /** A connection of this session gave the monitor a password it did not probe with before. */
-  boolean newCredentials;
 
   Physicals(Cluster cluster, ConnectionSpec spec) {
     this.cluster = cluster;
@@ -68,17 +66,30 @@ final class Physicals {
    * (pools rely on it at start-up): the primary's, which every write and capture uses; when it
    * cannot be reached, the first other host that accepts (reads go on while the primary is down),
    * hosts the monitor last saw answering first, each group in URL order, so that a primary known to
-   * be down or hung costs no connect timeout. A refusal other than a connection error would be the
-   * same on every host and is thrown at once. Never opens a second connection.
+   * be down or hung costs no connect timeout. A refusal other than a connection error, or a
+   * server's refusal of the session ({@link ClusterMonitor#refusesSession}), would be the same on
+   * every host and is thrown at once: the vendor's exception itself. Never opens a second
+   * connection.
    */
   PhysicalConnection openFirst() throws SQLException {
     SQLException first = null;
     StringBuilder errors = new StringBuilder();
     for (int node : connectOrder(cluster.snapshot())) {
       try {
-        return connect(node);
+        PhysicalConnection pc = connect(node);
+        // This session got in: its password is the one the monitor should probe with (a first
+        // connection's wrong or missing password, or one rotated since, must not keep hosts DOWN
+        // for everyone); hosts shown DOWN may be old news, so ask them again before routing.
+        if (cluster.useCredentialsOf(spec)) {
+          cluster.monitor.probeNow();
+        }
+        return pc;
       } catch (SQLException e) {
-        if (!Errors.isConnectionError(e)) {
+        // A server that answered and refused this session (wrong password, no password, an
+        // authentication method the vendor driver does not support: 28xxx, 08004, ...) would refuse
+        // it on every host: the vendor's own exception, its class kept, as the vendor driver alone
+        // would throw it. Only an unreachable host is worth trying the next one for.
+        if (!Errors.isConnectionError(e) || ClusterMonitor.refusesSession(e.getSQLState())) {
           throw Masking.scrubbed(e, spec.password());
         }
         // Evidence for the monitor's probe, not a verdict.
@@ -129,8 +140,6 @@ final class Physicals {
       throw Errors.unavailable(
           "The vendor driver refused the URL for " + spec.hosts.get(node), null);
     }
-    // This session got in: the monitor probes with its password from now on (a rotation).
-    newCredentials |= cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 
@@ -161,7 +170,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    newCredentials |= cluster.useCredentialsOf(spec);
+    cluster.useCredentialsOf(spec);
     return keep(node, c);
   }
 

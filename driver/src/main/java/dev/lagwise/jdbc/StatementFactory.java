@@ -29,16 +29,17 @@ final class StatementFactory {
     this.router = connection.router;
   }
 
-  /** A plain statement; its vendor statements are created at execution, on each host. */
+  /**
+   * A plain statement; its vendor statements are created at execution, on each host. Arguments here
+   * are checked ({@link ResultSetArgs}); holdability -1: none given.
+   */
   Statement create(int type, int concurrency, int holdability) throws SQLException {
-    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
     return connection.cluster.types.statements.make(connection, type, concurrency, holdability);
   }
 
   /** {@code holdability} -2: {@code prepareStatement(sql)}, replayed as that overload. */
   PreparedStatement prepare(String sql, int type, int concurrency, int holdability)
       throws SQLException {
-    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
     boolean plain = holdability == -2;
     Classification c = connection.classify(sql);
     if ((concurrency == ResultSet.CONCUR_UPDATABLE
@@ -87,7 +88,6 @@ final class StatementFactory {
   /** A procedure call runs where writes run (a procedure may write); straight delegates. */
   CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
       throws SQLException {
-    ResultSetArgs.check(connection.spec.dialect, type, concurrency, holdability);
     PhysicalConnection pc = forWrite();
     CallableStatement cs =
         holdability == -1

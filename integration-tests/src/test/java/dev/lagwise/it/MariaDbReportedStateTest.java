@@ -160,4 +160,48 @@ class MariaDbReportedStateTest {
       assertThat(c.getMetaData().getConnection()).isSameAs(c);
     }
   }
+
+  /**
+   * A prepared statement refuses other SQL as Connector/J's does, for every SQL-string method; an
+   * unknown client-info name is kept without a warning; result-set arguments JDBC does not define
+   * are accepted.
+   */
+  @Test
+  void preparedStatementsClientInfoAndResultSetArgumentsAsConnectorJ() throws Exception {
+    likeConnectorJ(
+        "",
+        (c, seen) -> {
+          for (String sql : new String[] {"SELECT 1", "DELETE FROM mrs_none WHERE 1 = 0"}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              seen.add(outcome(() -> ps.executeQuery("SELECT 2")));
+              seen.add(outcome(() -> ps.executeUpdate("DO 1")));
+              seen.add(outcome(() -> ps.executeUpdate("DO 1", Statement.NO_GENERATED_KEYS)));
+              seen.add(outcome(() -> ps.executeLargeUpdate("DO 1")));
+              seen.add(outcome(() -> ps.execute("DO 1")));
+              seen.add(outcome(() -> ps.execute("DO 1", new String[] {"id"})));
+              seen.add(outcome(() -> ps.addBatch("DO 1")));
+            }
+          }
+          c.setClientInfo("NonexistentClientInfoName", "NoValue");
+          seen.add("warnings " + (c.getWarnings() != null));
+          seen.add("info " + c.getClientInfo("NonexistentClientInfoName"));
+          seen.add(outcome(() -> c.createStatement(-1, -1, -1).close()));
+          seen.add(outcome(() -> c.prepareStatement("SELECT 1", 1003, 1007, -1).close()));
+        });
+  }
+
+  interface Call {
+    void run() throws SQLException;
+  }
+
+  static String outcome(Call call) {
+    try {
+      call.run();
+      return "ok";
+    } catch (SQLException e) {
+      // Connector/J prefixes its connection's id, which differs between the two connections.
+      String message = e.getMessage().replaceFirst("^\\(conn=\\d+\\) ", "");
+      return e.getClass().getName() + " " + e.getSQLState() + " " + message;
+    }
+  }
 }

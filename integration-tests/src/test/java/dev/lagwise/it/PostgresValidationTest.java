@@ -8,15 +8,19 @@ import dev.lagwise.testkit.ReplicatedCluster;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.util.PSQLException;
 
 /**
  * Errors where PgJDBC raises them, with its SQLStates: {@code getConnection()} fails when no host
@@ -145,6 +149,24 @@ class PostgresValidationTest {
       sqlState(() -> c.prepareCall("SELECT 1", fwd, ro, 4711)).isEqualTo("22023");
       assertThatThrownBy(() -> c.createStatement(fwd, ro, 4711))
           .hasMessage("Unknown value for ResultSet holdability");
+      // PgJDBC's own exception class, as its suite expects; -1 is no "not given" to PgJDBC.
+      int scroll = ResultSet.TYPE_SCROLL_INSENSITIVE;
+      int upd = ResultSet.CONCUR_UPDATABLE;
+      assertThatThrownBy(() -> c.createStatement(-1, -1, -1)).isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.createStatement(scroll, -1)).isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.createStatement(scroll, upd, -1))
+          .isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.prepareStatement("SELECT 1", scroll, upd, -1))
+          .isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.prepareStatement("SELECT 1", scroll, -1))
+          .isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.prepareCall("SELECT 1", scroll, upd, -1))
+          .isInstanceOf(PSQLException.class);
+      assertThatThrownBy(() -> c.prepareCall("SELECT 1", -1, -1, -1))
+          .isInstanceOf(PSQLException.class);
+      try (Statement s = c.createStatement(fwd, ro, ResultSet.CLOSE_CURSORS_AT_COMMIT)) {
+        s.execute("SELECT 1");
+      }
       try (Statement s = c.createStatement(fwd, ro, hold)) {
         s.execute("SELECT 1");
       }
@@ -229,5 +251,83 @@ class PostgresValidationTest {
     assertThat(Duration.ofNanos(lagwise / n))
         .as("one vendor connect and a little")
         .isLessThan(Duration.ofNanos(vendor / n * 2 + 20_000_000L));
+  }
+
+  // ---------------------------------------------------------------- a refused login
+
+  /**
+   * A server that refuses the session (no password for a password-authenticated role: 08004) fails
+   * {@code getConnection} with PgJDBC's own exception, not a "no host accepts" wrapper around it;
+   * and a first connection that failed so does not lock the monitor of that user out: the next
+   * connection with the password gets in and reads.
+   */
+  @Test
+  void aRefusedLoginThrowsPgJdbcsOwnExceptionAndLeavesTheMonitorUsable() throws Exception {
+    String role = "pvt_login_" + System.nanoTime();
+    String pw = "pvt pw " + System.nanoTime();
+    try (Connection admin = connect("");
+        Statement s = admin.createStatement()) {
+      s.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + pw + "'");
+    }
+    SQLException vendor = refusal(cluster.primary().jdbcUrl(), role);
+    assertThat(vendor.getSQLState()).isEqualTo("08004");
+    SQLException lagwise = refusal(cluster.lagwiseUrl(), role);
+    assertThat((Throwable) lagwise).isInstanceOf(vendor.getClass()).hasMessage(vendor.getMessage());
+    assertThat(lagwise.getSQLState()).isEqualTo(vendor.getSQLState());
+    try (Connection c = DriverManager.getConnection(cluster.lagwiseUrl(), role, pw);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_user")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(role);
+    }
+  }
+
+  private static SQLException refusal(String url, String role) {
+    Properties p = new Properties();
+    p.setProperty("user", role);
+    try (Connection ignored = DriverManager.getConnection(url, p)) {
+      throw new AssertionError("a login without password got in at " + url);
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  // ---------------------------------------------------------------- as PgJDBC's statements do
+
+  /** A prepared statement refuses other SQL, with PgJDBC's message and 42809. */
+  @ParameterizedTest
+  @ValueSource(strings = {"SELECT 1", "DELETE FROM pvt_none WHERE false"})
+  void aPreparedStatementRefusesSqlStringsAsPgJdbcDoes(String sql) throws Exception {
+    String message = "Can't use query methods that take a query string on a PreparedStatement.";
+    try (Connection c = connect("");
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      assertThatThrownBy(() -> ps.executeQuery("SELECT 2")).hasMessage(message);
+      sqlState(() -> ps.executeQuery("SELECT 2")).isEqualTo("42809");
+      sqlState(() -> ps.executeUpdate("CREATE TABLE pvt_never (id int)")).isEqualTo("42809");
+      sqlState(() -> ps.execute("CREATE TABLE pvt_never (id int)")).isEqualTo("42809");
+      sqlState(() -> ps.addBatch("CREATE TABLE pvt_never (id int)")).isEqualTo("42809");
+      ps.close();
+      sqlState(() -> ps.addBatch("SELECT 1")).as("closed first").isEqualTo("55000");
+    }
+    try (Connection c = connect("");
+        ResultSet rs = c.getMetaData().getTables(null, null, "pvt_never", null)) {
+      assertThat(rs.next()).as("nothing ran").isFalse();
+    }
+  }
+
+  /** PgJDBC ignores a client-info name it does not know, with a warning on the connection. */
+  @Test
+  void anUnknownClientInfoNameWarnsAsPgJdbcDoes() throws Exception {
+    try (Connection c = connect("")) {
+      c.setClientInfo("NonexistentClientInfoName", "NoValue");
+      SQLWarning w = c.getWarnings();
+      assertThat((Throwable) w).isNotNull();
+      assertThat(w.getSQLState()).isEqualTo("0A000");
+      assertThat(c.getClientInfo("NonexistentClientInfoName")).isNull();
+      c.setClientInfo("ApplicationName", "pvt-known");
+      assertThat(c.getClientInfo("ApplicationName")).isEqualTo("pvt-known");
+      c.clearWarnings();
+      assertThat((Throwable) c.getWarnings()).isNull();
+    }
   }
 }

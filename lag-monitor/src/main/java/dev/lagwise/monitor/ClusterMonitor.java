@@ -208,6 +208,16 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   }
 
   /**
+   * True when a connect error with {@code sqlState} is the server refusing this session (its
+   * credentials, database, properties; 08004) rather than the host being unreachable: the one rule
+   * both for the monitor's evidence and for the driver's choice between trying the next host and
+   * throwing the vendor's error ({@link Suspicions#concernsSession}).
+   */
+  public static boolean refusesSession(String sqlState) {
+    return Suspicions.concernsSession(sqlState);
+  }
+
+  /**
    * A session met a connection error with {@code sqlState} on {@code node} (a statement's vendor
    * connection broke, or a connect failed): evidence, not a verdict. The host's prober probes it at
    * once ({@link Suspicions}: at most one such probe per {@link #SUSPICION_SPACING_NANOS}), and
