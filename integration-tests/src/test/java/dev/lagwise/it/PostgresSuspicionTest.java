@@ -460,6 +460,9 @@ class PostgresSuspicionTest {
   @Test
   void closeAfterThePinnedConnectionWasLostWithThePrimaryDown() throws Exception {
     Node primary = cluster.primary();
+    // Keeps the cluster's monitor running: c closes itself once its pinned connection is lost, and
+    // a cluster with no connection left stops probing (so the primary would never show DOWN).
+    Connection keeper = connect();
     Connection c = connect();
     c.unwrap(org.postgresql.core.BaseConnection.class);
     write(c);
@@ -473,10 +476,11 @@ class PostgresSuspicionTest {
           // The pinned vendor connection is gone.
         }
       }
-      awaitDown(c, primary);
+      awaitDown(keeper, primary);
       c.close();
       assertThat(c.isClosed()).isTrue();
     } finally {
+      keeper.close();
       primary.start();
       awaitWritable();
     }
