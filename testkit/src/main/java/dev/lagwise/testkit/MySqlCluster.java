@@ -218,7 +218,12 @@ public final class MySqlCluster implements Cluster {
     }
     for (MySqlNode n : toStop) {
       try {
-        n.container().stop(); // kills and removes, paused or not
+        n.unhang(); // Docker refuses to kill a paused container
+      } catch (RuntimeException e) {
+        // removal below may still succeed
+      }
+      try {
+        n.container().stop(); // kills and removes the container
       } catch (RuntimeException e) {
         System.err.println("lagwise-testkit: cannot remove " + n.name() + ": " + e);
       }

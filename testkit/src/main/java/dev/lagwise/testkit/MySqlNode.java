@@ -97,6 +97,7 @@ final class MySqlNode implements Node {
 
   @Override
   public synchronized void stop() {
+    unhang(); // Docker refuses to stop or kill a paused container
     docker().stopContainerCmd(container.getContainerId()).withTimeout(60).exec();
   }
 
@@ -109,6 +110,7 @@ final class MySqlNode implements Node {
 
   @Override
   public synchronized void kill() {
+    unhang();
     docker().killContainerCmd(container.getContainerId()).withSignal("SIGKILL").exec();
   }
 
@@ -269,7 +271,8 @@ final class MySqlNode implements Node {
     try (Connection c = MySqlSql.admin(host(), port, timeout.plusSeconds(10));
         PreparedStatement s = c.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
       s.setString(1, target);
-      s.setDouble(2, timeout.toMillis() / 1000.0);
+      // whole seconds, at least one: 0 would not wait at all
+      s.setLong(2, Math.max(1, (timeout.toMillis() + 999) / 1000));
       try (ResultSet rs = s.executeQuery()) {
         String result = rs.next() ? rs.getString(1) : null;
         if (!"0".equals(result)) { // 1: timed out
