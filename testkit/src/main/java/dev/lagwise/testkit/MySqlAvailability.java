@@ -59,8 +59,8 @@ final class MySqlAvailability {
               + PROPERTY
               + "="
               + value
-              + ": allowed are skip, require, or unset (skip only when no Docker engine is"
-              + " reachable)");
+              + ": allowed are skip, require, or auto (the default: skip only when no Docker"
+              + " engine is reachable)");
     }
     return mode;
   }
