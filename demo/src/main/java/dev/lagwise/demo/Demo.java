@@ -1,20 +1,22 @@
 package dev.lagwise.demo;
 
+import dev.lagwise.testkit.Cluster;
 import dev.lagwise.testkit.Node;
-import dev.lagwise.testkit.PostgresCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./lagwise demo}: a PostgreSQL primary with two replicas (testkit), a mixed workload
- * through Lagwise, faults injected on a timeline ({@link Script}), a live view, and a summary.
- * Exits with status 1 if a read missed the session's own write or anything failed.
+ * {@code ./lagwise demo [--mariadb]}: a PostgreSQL (or MariaDB) primary with two replicas
+ * (testkit), a mixed workload through Lagwise, faults injected on a timeline ({@link Script}), a
+ * live view, and a summary. Exits with status 1 if a read missed the session's own write or
+ * anything failed, 2 on unknown arguments.
  */
 public final class Demo {
 
@@ -22,23 +24,34 @@ public final class Demo {
   static final int READERS = 4;
 
   private final Screen screen;
+  private final DemoEngine engine;
 
-  private Demo(Screen screen) {
+  Demo(Screen screen, DemoEngine engine) {
     this.screen = screen;
+    this.engine = engine;
   }
 
   public static void main(String[] args) {
-    int status = new Demo(Screen.detect(System.out)).run();
+    DemoEngine engine;
+    try {
+      engine = DemoEngine.fromArgs(Arrays.asList(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int status = new Demo(Screen.detect(System.out), engine).run();
     if (status != 0) {
       System.exit(status);
     }
   }
 
   int run() {
-    screen.println("Starting a PostgreSQL primary and 2 streaming replicas (testkit) ...");
+    screen.println(
+        "Starting a " + engine.label + " primary and 2 " + engine.replication + " (testkit) ...");
     long started = System.nanoTime();
     boolean ok;
-    try (PostgresCluster cluster = PostgresCluster.builder().replicas(2).start()) {
+    try (Cluster cluster = engine.start(2)) {
       screen.println(
           String.format(
               Locale.ROOT,
@@ -55,10 +68,10 @@ public final class Demo {
     return ok ? 0 : 1;
   }
 
-  private boolean run(PostgresCluster cluster) throws SQLException {
+  private boolean run(Cluster cluster) throws SQLException {
     try (Connection c = cluster.primary().connect();
         Statement s = c.createStatement()) {
-      s.execute(Workload.CREATE_TABLE);
+      s.execute(engine.createTable);
     }
     cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
 
@@ -94,14 +107,15 @@ public final class Demo {
         PhaseLog.Mark mark = new PhaseLog.Mark(elapsed, tally.counts(), stats.read().reasons());
         String phase = script.advance(elapsed);
         phases.at(phase, mark);
-        screen.show(frame(elapsed, total, phase, script.upcoming(), setup, nodes, tally, stats));
+        screen.show(
+            frame(engine, elapsed, total, phase, script.upcoming(), setup, nodes, tally, stats));
         long next = (elapsed / screen.refreshMillis() + 1) * screen.refreshMillis();
         sleep(Math.min(next, total) - elapsed);
         elapsed = (System.nanoTime() - start) / 1_000_000;
       }
       workload.close();
       phases.end(new PhaseLog.Mark(elapsed, tally.counts(), stats.read().reasons()));
-      last = frame(elapsed, total, "done", "", setup, nodes, tally, stats);
+      last = frame(engine, elapsed, total, "done", "", setup, nodes, tally, stats);
     }
     return summary(last, phases, replicas);
   }
@@ -145,6 +159,7 @@ public final class Demo {
   }
 
   private static Frame frame(
+      DemoEngine engine,
       long elapsed,
       long total,
       String phase,
@@ -178,7 +193,7 @@ public final class Demo {
                   d.statements(),
                   counts.statementsOn(address)));
     }
-    return new Frame(elapsed, total, phase, upcoming, setup, rows, counts, s.reasons());
+    return new Frame(engine, elapsed, total, phase, upcoming, setup, rows, counts, s.reasons());
   }
 
   static String address(Node n) {

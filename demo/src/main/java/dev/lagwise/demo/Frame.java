@@ -8,6 +8,7 @@ import java.util.Map;
  * cannot measure ({@code unknown}); a null reason map means no driver statistics ({@code n/a}).
  */
 record Frame(
+    DemoEngine engine,
     long elapsedMillis,
     long totalMillis,
     String phase,

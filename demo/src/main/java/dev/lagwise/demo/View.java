@@ -18,7 +18,8 @@ final class View {
     StringBuilder b = new StringBuilder(2048);
     line(
         b,
-        "Lagwise demo: PostgreSQL primary + 2 replicas   t = %.1f s of %d s",
+        "Lagwise demo: %s primary + 2 replicas   t = %.1f s of %d s",
+        f.engine().label,
         f.elapsedMillis() / 1000.0,
         f.totalMillis() / 1000);
     line(b, "workload: %s", f.setup());
@@ -31,7 +32,7 @@ final class View {
         "NODE",
         "ADDRESS",
         "ROLE",
-        "LAG BYTES",
+        f.engine().lagHeader,
         "LAG MS",
         "STATEMENTS",
         "DEMO SAW");

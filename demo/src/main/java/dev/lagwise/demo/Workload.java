@@ -18,9 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Workload implements AutoCloseable {
 
-  static final String CREATE_TABLE =
-      "CREATE TABLE demo_rows (id bigserial PRIMARY KEY, writer int NOT NULL, payload text NOT NULL)";
-
+  // RETURNING: PostgreSQL, and MariaDB since 10.5
   private static final String INSERT =
       "INSERT INTO demo_rows (writer, payload) VALUES (?, ?) RETURNING id";
   private static final String SELECT = "SELECT payload FROM demo_rows WHERE id = ?";

@@ -19,7 +19,13 @@ class ViewTest {
   }
 
   private static Frame frame(Map<String, Long> reasons, Long lagBytes, Long lagMillis) {
+    return frame(DemoEngine.POSTGRESQL, reasons, lagBytes, lagMillis);
+  }
+
+  private static Frame frame(
+      DemoEngine engine, Map<String, Long> reasons, Long lagBytes, Long lagMillis) {
     return new Frame(
+        engine,
         23_456,
         50_000,
         "replica1 replay paused",
@@ -43,7 +49,8 @@ class ViewTest {
                 13_210L));
 
     assertThat(screen)
-        .contains("t = 23.5 s of 50 s")
+        .contains("Lagwise demo: PostgreSQL primary + 2 replicas   t = 23.5 s of 50 s")
+        .containsPattern("NODE +ADDRESS +ROLE +LAG BYTES +LAG MS")
         .contains("phase: replica1 replay paused")
         .contains("next:  at 30 s: replica1 resumed")
         .containsPattern("replica1 +127\\.0\\.0\\.1:5434 +replica +1,234,567 +13,210 +3 +2\n")
@@ -52,6 +59,16 @@ class ViewTest {
         .contains(
             "WHY PRIMARY       token not satisfied 1,234, lag bound 5, replica down 0, pinned 2")
         .contains("ERRORS            0\n");
+  }
+
+  @Test
+  void mariaDbScreenNamesItsEngineAndLagInTransactions() {
+    String screen = View.screen(frame(DemoEngine.MARIADB, Map.of(), 12L, 340L));
+
+    assertThat(screen)
+        .startsWith("Lagwise demo: MariaDB primary + 2 replicas")
+        .containsPattern("NODE +ADDRESS +ROLE +LAG TXNS +LAG MS")
+        .containsPattern("replica1 +127\\.0\\.0\\.1:5434 +replica +12 +340 +3 +2\n");
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -26,11 +28,32 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * store, so a replacement made after another class cannot change a class's cluster mid-way.
  */
 public final class ClusterExtension
-    implements BeforeAllCallback, AfterAllCallback, TestInstancePostProcessor, ParameterResolver {
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        TestInstancePostProcessor,
+        ParameterResolver,
+        ExecutionCondition {
 
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(ClusterExtension.class);
   private static final String OWN = "cluster";
+
+  /**
+   * Skips MySQL classes when no Docker engine is reachable. A condition rather than an assumption
+   * aborted in {@code beforeAll}: Surefire reports a class aborted there as zero tests (it vanishes
+   * from the report), but every test of a disabled class as skipped, with the reason.
+   */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<ReplicatedCluster> config = ownAnnotation(context);
+    if (config.isEmpty() || config.get().engine() != Engine.MYSQL) {
+      return ConditionEvaluationResult.enabled("not a MySQL cluster");
+    }
+    String skip = MySqlAvailability.skipReason();
+    return skip == null
+        ? ConditionEvaluationResult.enabled("MySQL clusters can start")
+        : ConditionEvaluationResult.disabled(skip);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -91,6 +114,9 @@ public final class ClusterExtension
     synchronized (ClusterExtension.class) {
       Assigned assigned = store.get(OWN, Assigned.class);
       if (assigned == null) {
+        if (config.engine() == Engine.MYSQL) {
+          MySqlAvailability.require(); // lagwise.testkit.mysql=require without Docker: fail here
+        }
         assigned =
             new Assigned(config.isolated() ? start(config) : shared(owner.getRoot(), config));
         store.put(OWN, assigned);
@@ -116,6 +142,8 @@ public final class ClusterExtension
         return PostgresCluster.builder().replicas(config.replicas()).start();
       case MARIADB:
         return MariaDbCluster.builder().replicas(config.replicas()).start();
+      case MYSQL:
+        return MySqlCluster.builder().replicas(config.replicas()).start();
       default:
         throw new ExtensionConfigurationException("unknown engine " + config.engine());
     }
