@@ -179,10 +179,7 @@ public final class MariaDbGtidPosition implements GtidState {
   public MariaDbGtidPosition join(GtidState other) {
     MariaDbGtidPosition o = same(other);
     if (covers(o)) {
-      return this;
-    }
-    if (o.covers(this)) {
-      return o;
+      return this; // no allocation in the common case (a newer state of the same primary)
     }
     int n = domain.length + o.domain.length;
     long[] rd = new long[n];
