@@ -137,9 +137,13 @@ public final class PositionLedger {
   /**
    * Records a state the primary {@code node} has reached (a probe, or its position read right after
    * a commit) and returns the ordinal a session that wrote up to {@code p} must wait for: an
-   * appended entry's ordinal, the {@link #ceiling} of a state already covered, or {@link
-   * Long#MAX_VALUE} for a state from another node that does not cover the latest entry (see the
-   * class comment on owners and restarts).
+   * appended entry's ordinal, the {@link #ceiling} of a state already covered (-1 for an empty
+   * one), or {@link Long#MAX_VALUE} for a state from another node that does not cover the latest
+   * entry (see the class comment on owners and restarts). The first state recorded becomes the
+   * first entry and its node the owner; a state from another node that covers the latest entry is a
+   * clean switch: appended, and that node becomes the owner.
+   *
+   * @throws IllegalArgumentException when {@code p} is of the other kind than the entries
    */
   public synchronized long primary(int node, GtidState p) {
     if (size == 0) {
@@ -182,7 +186,9 @@ public final class PositionLedger {
    * GTID from session tracking: a subset of that primary's state. Returns its {@link #ceiling} when
    * a kept entry covers it; otherwise, from the owner, appends the latest entry joined with it (a
    * subset of the owner's real state) and returns that ordinal; from another node, {@link
-   * Long#MAX_VALUE}.
+   * Long#MAX_VALUE}, and it does not count towards a restart (a part is no evidence of a new
+   * primary). Before the first entry, a non-empty part becomes the first entry and its node the
+   * owner.
    */
   public synchronized long reached(int node, GtidState part) {
     if (size == 0 && !part.isEmpty()) {
