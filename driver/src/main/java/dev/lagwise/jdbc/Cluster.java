@@ -37,7 +37,10 @@ final class Cluster {
   /** The JVM-wide causal position and the balancer's counters, shared by every router. */
   final SharedPositions shared;
 
-  /** The thread-bound consistency context, as positions of this dialect. */
+  /** How this cluster's positions are read, compared and turned into tokens. */
+  final Positions positions;
+
+  /** The thread-bound consistency context, as positions of this cluster. */
   final ContextBinding context;
 
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
@@ -64,14 +67,15 @@ final class Cluster {
     }
     this.hostNames = List.copyOf(names);
     this.shared = new SharedPositions(names.size());
-    this.context = new ContextBinding(spec.dialect);
+    this.positions = spec.dialect.newPositions();
+    this.context = new ContextBinding(positions);
     this.counters = new RoutingCounters(names.size());
     String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(
             spec.toString(),
             hostNames,
-            spec.dialect.probe(),
+            positions.probe(),
             node ->
                 vendor.connect(spec.vendorUrl(spec.hosts.get(node), probeQuery), probeProperties()),
             spec.settings.pollInterval,
@@ -160,7 +164,7 @@ final class Cluster {
             System::nanoTime,
             SessionPositions.Scope.valueOf(settings.consistency.name()),
             settings.observedCapture,
-            spec.dialect.tokenEngine == null ? 0 : settings.probeTimeout.toNanos());
+            settings.probeTimeout.toNanos());
     return new Router(
         monitor,
         shared,

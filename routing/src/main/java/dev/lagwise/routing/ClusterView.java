@@ -9,8 +9,16 @@ public interface ClusterView {
 
   int size();
 
-  /** The node last seen as primary, or -1. */
+  /** The node last seen as primary, or -1: none, or several ({@link #primaryContested()}). */
   int primary();
+
+  /**
+   * True when more than one host acts as primary: writes are refused with an error naming them,
+   * never sent to a guess.
+   */
+  default boolean primaryContested() {
+    return false;
+  }
 
   /** True when the last probe saw {@code node} answering as a replica (fresh or not). */
   boolean isReplica(int node);

@@ -12,6 +12,10 @@ import java.util.function.Supplier;
  */
 final class Placement {
 
+  private static final String CONTESTED =
+      "more than one host acts as primary (writable and replicating from nobody; each is marked"
+          + " PRIMARY below), so none is chosen: make all but one a replica";
+
   private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
 
   private final Topology topology;
@@ -106,7 +110,9 @@ final class Placement {
       throw new SQLTransientConnectionException(
           "No replica is usable within lagwise.maxLag="
               + selector.maxLagNanos / 1_000_000
-              + "ms and no primary is reachable; hosts: "
+              + "ms and "
+              + (s.primaryContested() ? CONTESTED : "no primary is reachable")
+              + "; hosts: "
               + hosts.get(),
           "08001");
     }
@@ -116,10 +122,14 @@ final class Placement {
 
   /** The primary, for {@code why} unless an earlier rule of this placement named a reason. */
   int primary(RouteReason why) throws SQLException {
-    int p = topology.view().primary();
+    ClusterView s = topology.view();
+    int p = s.primary();
     if (p < 0) {
       throw new SQLTransientConnectionException(
-          "No primary is reachable for a statement that must run on the primary; hosts: "
+          (s.primaryContested()
+                  ? "A statement that must run on the primary is refused: " + CONTESTED
+                  : "No primary is reachable for a statement that must run on the primary")
+              + "; hosts: "
               + hosts.get(),
           "08001");
     }
