@@ -181,6 +181,23 @@ public final class ClusterSnapshot implements ClusterView {
         && nowNanos - freshAsOfNanos[node] <= maxLagNanos;
   }
 
+  @Override
+  public boolean servesWithoutPrimary(int node, long nowNanos) {
+    if (status[node] != NodeStatus.REPLICA
+        || !healthy[node]
+        || nowNanos - probedAtNanos[node] > staleAfterNanos
+        || primaryPosition < 0
+        || positions[node] < primaryPosition) {
+      return false;
+    }
+    for (NodeStatus s : status) {
+      if (s == NodeStatus.PRIMARY) {
+        return false; // a primary is up: maxLag applies as ever
+      }
+    }
+    return true;
+  }
+
   /** True when every host has been probed within the deadline: nothing here is a guess. */
   public boolean isFresh(long nowNanos) {
     for (int i = 0; i < status.length; i++) {

@@ -20,6 +20,15 @@ public interface ClusterView {
     return false;
   }
 
+  /**
+   * While no host is primary: {@code node} is a healthy replica, freshly probed, that has replayed
+   * everything the primary was last seen to have written ({@link #primaryPosition()}). Its data is
+   * then as fresh as can be known; how old is the outage's age, {@code now - primarySentNanos()}.
+   */
+  default boolean servesWithoutPrimary(int node, long nowNanos) {
+    return false;
+  }
+
   /** True when the last probe saw {@code node} answering as a replica (fresh or not). */
   boolean isReplica(int node);
 

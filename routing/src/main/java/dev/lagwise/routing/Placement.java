@@ -2,7 +2,6 @@ package dev.lagwise.routing;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.function.Supplier;
 
 /**
  * Where a statement goes when no transaction holds it: rules 2 to 6 of {@link Router}'s decision
@@ -23,13 +22,13 @@ final class Placement {
   private final Router.Dialect dialect;
 
   /** Each host with its status and last error, for messages when nothing can serve. */
-  private final Supplier<String> hosts;
+  private final Router.Describer hosts;
 
   /** Why the last placement chose the primary; null when a replica or nothing decided. */
   private RouteReason reason;
 
   Placement(
-      Topology topology, ReplicaSelector selector, Router.Dialect dialect, Supplier<String> hosts) {
+      Topology topology, ReplicaSelector selector, Router.Dialect dialect, Router.Describer hosts) {
     this.topology = topology;
     this.selector = selector;
     this.dialect = dialect;
@@ -112,8 +111,9 @@ final class Placement {
               + selector.maxLagNanos / 1_000_000
               + "ms and "
               + (s.primaryContested() ? CONTESTED : "no primary is reachable")
+              + needs(selector.lastNeed())
               + "; hosts: "
-              + hosts.get(),
+              + hosts.hosts(),
           "08001");
     }
     reason = selector.whyNot(s);
@@ -130,12 +130,23 @@ final class Placement {
                   ? "A statement that must run on the primary is refused: " + CONTESTED
                   : "No primary is reachable for a statement that must run on the primary")
               + "; hosts: "
-              + hosts.get(),
+              + hosts.hosts(),
           "08001");
     }
     if (reason == null) {
       reason = why;
     }
     return p;
+  }
+
+  /** What the read had to see, as a token, when it had to see anything. */
+  private String needs(long need) {
+    if (need < 0) {
+      return "";
+    }
+    return need == Long.MAX_VALUE
+        ? " (the read must see the primary's position after a moment no replica is known to have"
+            + " reached)"
+        : " (the read must see " + hosts.position(need) + ")";
   }
 }
