@@ -1,51 +1,66 @@
 package dev.lagwise;
 
+import dev.lagwise.routing.GtidState;
+import dev.lagwise.routing.MariaDbGtidPosition;
+import dev.lagwise.routing.MySqlGtidSet;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * A log position a read must see: PostgreSQL WAL LSN ({@code pg:0/16B3748}) or MariaDB GTID
- * sequence in domain 0 ({@code mariadb:0-1-1234}). A replica satisfies a token when it has replayed
- * at least that far. Tokens are ordered; a later token is only stricter.
+ * A log position a read must see: a PostgreSQL WAL LSN ({@code pg:0/16B3748}), a MariaDB GTID
+ * position over all its domains ({@code mariadb:0-1-1234,1-2-99}) or a MySQL GTID set ({@code
+ * mysql:3e11fa47-71ca-11e1-9e33-c80aa9429562:1-42,...}). A replica satisfies a token when it has
+ * replayed everything the token names (MariaDB: reached its sequence in every domain it names;
+ * MySQL: executed every GTID in it). Tokens are partially ordered by {@link #covers}; {@link #max}
+ * is the least token that covers both.
  *
  * <p>{@link #toString()} and {@link #parse(String)} round-trip, so a token can travel in an HTTP
  * header or a message to another application server. A parsed token is untrusted: the connection
  * that receives it clamps it to the primary's position, so a forged one can at worst turn reads
  * into primary reads.
  */
-public final class ConsistencyToken implements Comparable<ConsistencyToken> {
+public final class ConsistencyToken {
 
-  /** Longest text {@link #parse} reads; anything longer is rejected before it is looked at. */
-  public static final int MAX_LENGTH = 64;
+  /**
+   * Longest text {@link #parse} reads; anything longer is rejected before it is looked at, with an
+   * error naming the limit (never cut). PostgreSQL and MariaDB tokens stay far below it; a MySQL
+   * set reaches it only with about fifty sources (server UUIDs) in {@code gtid_executed}.
+   */
+  public static final int MAX_LENGTH = 4096;
 
   private final String engine;
   private final long position;
+  private final GtidState gtid;
 
-  private ConsistencyToken(String engine, long position) {
+  private ConsistencyToken(String engine, long position, GtidState gtid) {
     this.engine = engine;
     this.position = position;
+    this.gtid = gtid;
   }
 
   /** A PostgreSQL token for a WAL position in bytes. */
   public static ConsistencyToken postgres(long lsn) {
-    return new ConsistencyToken("pg", check(lsn));
-  }
-
-  /** A MariaDB token for a GTID sequence number in domain 0. */
-  public static ConsistencyToken mariadb(long sequence) {
-    return new ConsistencyToken("mariadb", check(sequence));
-  }
-
-  private static long check(long position) {
-    if (position < 0) {
-      throw new IllegalArgumentException("negative log position " + position);
+    if (lsn < 0) {
+      throw new IllegalArgumentException("negative log position " + lsn);
     }
-    return position;
+    return new ConsistencyToken("pg", lsn, null);
+  }
+
+  /** A MariaDB ({@link MariaDbGtidPosition}) or MySQL ({@link MySqlGtidSet}) token. */
+  public static ConsistencyToken of(GtidState state) {
+    if (state instanceof MariaDbGtidPosition) {
+      return new ConsistencyToken("mariadb", -1, state);
+    }
+    if (state instanceof MySqlGtidSet) {
+      return new ConsistencyToken("mysql", -1, state);
+    }
+    throw new IllegalArgumentException("not a GTID state: " + state);
   }
 
   /**
-   * Reads a token written by {@link #toString()}: {@code pg:<hex>/<hex>} or {@code
-   * mariadb:0-<server>-<sequence>}. Strict: no spaces, no signs, at most {@link #MAX_LENGTH}
-   * characters.
+   * Reads a token written by {@link #toString()}: {@code pg:<hex>/<hex>}, {@code
+   * mariadb:<domain>-<server>-<sequence>[,...]} or {@code mysql:<uuid>:<interval>[:...][,...]}.
+   * Strict: no spaces, no signs, at most {@link #MAX_LENGTH} characters.
    *
    * @throws IllegalArgumentException naming what is wrong (the text is quoted only when short)
    */
@@ -67,20 +82,34 @@ public final class ConsistencyToken implements Comparable<ConsistencyToken> {
       if (high < 0 || low < 0 || high > 0x7FFFFFFFL) {
         throw bad(text, "expected pg:<hex>/<hex> with at most 8 hex digits each");
       }
-      return new ConsistencyToken("pg", (high << 32) | low);
+      return new ConsistencyToken("pg", (high << 32) | low, null);
     }
-    if (text.startsWith("mariadb:0-")) {
-      int dash = text.indexOf('-', 10);
-      if (dash < 0 || decimal(text, 10, dash) < 0) {
-        throw bad(text, "expected mariadb:0-<server>-<sequence>");
+    boolean mariadb = text.startsWith("mariadb:");
+    if (mariadb || text.startsWith("mysql:")) {
+      String body = text.substring(mariadb ? 8 : 6);
+      for (int i = 0; i < body.length(); i++) {
+        if (body.charAt(i) <= ' ') {
+          throw bad(text, "no spaces or line breaks");
+        }
       }
-      long sequence = decimal(text, dash + 1, text.length());
-      if (sequence < 0) {
-        throw bad(text, "expected mariadb:0-<server>-<sequence>");
+      if (body.isEmpty()) {
+        throw bad(text, "an empty position");
       }
-      return new ConsistencyToken("mariadb", sequence);
+      try {
+        GtidState state = mariadb ? MariaDbGtidPosition.parse(body) : MySqlGtidSet.parse(body);
+        if (state.isEmpty()) {
+          throw bad(text, "an empty position");
+        }
+        return of(state);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "invalid consistency token" + quoted(text) + ": " + e.getMessage(), e);
+      }
     }
-    throw bad(text, "expected pg:<hex>/<hex> or mariadb:0-<server>-<sequence>");
+    throw bad(
+        text,
+        "expected pg:<hex>/<hex>, mariadb:<domain>-<server>-<sequence>,... or"
+            + " mysql:<uuid>:<from>-<to>,...");
   }
 
   private static long hex(String s, int from, int to) {
@@ -98,69 +127,84 @@ public final class ConsistencyToken implements Comparable<ConsistencyToken> {
     return v;
   }
 
-  private static long decimal(String s, int from, int to) {
-    if (to - from < 1 || to - from > 18) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
-  }
-
   private static IllegalArgumentException bad(String text, String expected) {
-    return new IllegalArgumentException("invalid consistency token '" + text + "': " + expected);
+    return new IllegalArgumentException(
+        "invalid consistency token" + quoted(text) + ": " + expected);
   }
 
-  /** {@code pg} or {@code mariadb}. */
+  private static String quoted(String text) {
+    return text.length() <= 64 ? " '" + text + "'" : " (" + text.length() + " characters)";
+  }
+
+  /** {@code pg}, {@code mariadb} or {@code mysql}. */
   public String engine() {
     return engine;
   }
 
-  /** The log position as a number: WAL bytes, or the GTID sequence. */
+  /** A PostgreSQL token's WAL position in bytes; -1 for a GTID token. */
   public long position() {
     return position;
   }
 
-  /** The later (stricter) of two tokens of the same engine; null counts as no requirement. */
-  public ConsistencyToken max(ConsistencyToken other) {
-    return other == null || compareTo(other) >= 0 ? this : other;
+  /** A MariaDB or MySQL token's GTID state; null for a PostgreSQL token. */
+  public GtidState gtid() {
+    return gtid;
   }
 
-  @Override
-  public int compareTo(ConsistencyToken other) {
+  /**
+   * True when a replica that satisfies this token also satisfies {@code other}.
+   *
+   * @throws IllegalArgumentException for tokens of different engines
+   */
+  public boolean covers(ConsistencyToken other) {
+    sameEngine(other);
+    return gtid == null ? position >= other.position : gtid.covers(other.gtid);
+  }
+
+  /**
+   * The least token that covers both (the later of two PostgreSQL tokens, the union of two GTID
+   * states); null counts as no requirement.
+   *
+   * @throws IllegalArgumentException for tokens of different engines
+   */
+  public ConsistencyToken max(ConsistencyToken other) {
+    if (other == null || covers(other)) {
+      return this;
+    }
+    if (other.covers(this)) {
+      return other;
+    }
+    return of(gtid.join(other.gtid));
+  }
+
+  private void sameEngine(ConsistencyToken other) {
     if (!engine.equals(other.engine)) {
       throw new IllegalArgumentException(
           "cannot compare a " + engine + " token with a " + other.engine + " token");
     }
-    return Long.compare(position, other.position);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof ConsistencyToken
         && ((ConsistencyToken) o).engine.equals(engine)
-        && ((ConsistencyToken) o).position == position;
+        && ((ConsistencyToken) o).position == position
+        && Objects.equals(((ConsistencyToken) o).gtid, gtid);
   }
 
   @Override
   public int hashCode() {
-    return engine.hashCode() * 31 + Long.hashCode(position);
+    return (engine.hashCode() * 31 + Long.hashCode(position)) * 31 + Objects.hashCode(gtid);
   }
 
   @Override
   public String toString() {
-    if (engine.equals("pg")) {
-      return "pg:"
-          + Long.toHexString(position >>> 32).toUpperCase(Locale.ROOT)
-          + "/"
-          + Long.toHexString(position & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
+    if (gtid != null) {
+      return engine + ":" + gtid;
     }
-    return "mariadb:0-0-" + position;
+    return "pg:"
+        + Long.toHexString(position >>> 32).toUpperCase(Locale.ROOT)
+        + "/"
+        + Long.toHexString(position & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
   }
 }

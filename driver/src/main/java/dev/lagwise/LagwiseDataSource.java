@@ -82,6 +82,10 @@ public class LagwiseDataSource implements DataSource {
     set(LagwiseProperty.MAX_LAG.key(), value);
   }
 
+  public void setPrimaryLossReads(String value) {
+    set(LagwiseProperty.PRIMARY_LOSS_READS.key(), value);
+  }
+
   public void setReplicaSafeFunctions(String value) {
     set(LagwiseProperty.REPLICA_SAFE_FUNCTIONS.key(), value);
   }

@@ -60,6 +60,18 @@ public enum LagwiseProperty {
       "When no replica satisfies a read's token and maxLag, wait up to this long for one to catch"
           + " up (it is probed at once) before sending the read to the primary. 0ms: go to the"
           + " primary at once."),
+  PRIMARY_LOSS_READS(
+      "primaryLossReads",
+      Type.CHOICE,
+      "continue",
+      "While no primary is reachable. continue: plain reads go on on replicas that have replayed"
+          + " everything the primary was last seen to have written (whatever maxLag says; their"
+          + " data is as old as the outage, and counted as PRIMARY_UNREACHABLE); a read whose token"
+          + " no replica has reached fails with SQLState 08001 (or waits, per waitForReplica)."
+          + " fail: every read fails with 08001 until a primary is back. Writes fail with 08001"
+          + " either way.",
+      "continue",
+      "fail"),
   REPLICA_SAFE_FUNCTIONS(
       "replicaSafeFunctions",
       Type.LIST,

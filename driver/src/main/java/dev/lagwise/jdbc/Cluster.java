@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.ConsistencyToken;
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
@@ -37,7 +38,10 @@ final class Cluster {
   /** The JVM-wide causal position and the balancer's counters, shared by every router. */
   final SharedPositions shared;
 
-  /** The thread-bound consistency context, as positions of this dialect. */
+  /** How this cluster's positions are read, compared and turned into tokens. */
+  final Positions positions;
+
+  /** The thread-bound consistency context, as positions of this cluster. */
   final ContextBinding context;
 
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
@@ -64,14 +68,15 @@ final class Cluster {
     }
     this.hostNames = List.copyOf(names);
     this.shared = new SharedPositions(names.size());
-    this.context = new ContextBinding(spec.dialect);
+    this.positions = spec.dialect.newPositions();
+    this.context = new ContextBinding(positions);
     this.counters = new RoutingCounters(names.size());
     String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(
             spec.toString(),
             hostNames,
-            spec.dialect.probe(),
+            positions.probe(),
             node ->
                 vendor.connect(spec.vendorUrl(spec.hosts.get(node), probeQuery), probeProperties()),
             spec.settings.pollInterval,
@@ -160,7 +165,8 @@ final class Cluster {
             System::nanoTime,
             SessionPositions.Scope.valueOf(settings.consistency.name()),
             settings.observedCapture,
-            spec.dialect.tokenEngine == null ? 0 : settings.probeTimeout.toNanos());
+            settings.probeTimeout.toNanos(),
+            settings.primaryLossReads);
     return new Router(
         monitor,
         shared,
@@ -168,10 +174,11 @@ final class Cluster {
         System::nanoTime,
         spec.dialect.routing,
         counters,
-        this::describeNodes,
+        describer,
         settings.loadBalance == Settings.LoadBalance.LEAST_IN_FLIGHT,
         settings.maxLag.toNanos(),
-        settings.waitForReplica.toNanos());
+        settings.waitForReplica.toNanos(),
+        settings.primaryLossReads);
   }
 
   /**
@@ -226,16 +233,47 @@ final class Cluster {
     monitor.release();
   }
 
-  /** Each host with its status, lag and last error, for messages when a statement cannot run. */
+  /** Words for routing's errors: {@link #describeNodes()}, positions as tokens. */
+  private final Router.Describer describer =
+      new Router.Describer() {
+        @Override
+        public String hosts() {
+          return describeNodes();
+        }
+
+        @Override
+        public String position(long position) {
+          ConsistencyToken t = positions.token(position);
+          return t == null ? "position " + position : t.toString();
+        }
+      };
+
+  /**
+   * Each host with its status, position, lag and last error, for messages when a statement cannot
+   * run; while no primary is up, when it was last seen.
+   */
   String describeNodes() {
     ClusterSnapshot s = monitor.snapshot();
     long now = System.nanoTime();
     StringBuilder b = new StringBuilder();
+    if (s.primary() < 0 && s.primarySentNanos() != Long.MIN_VALUE) {
+      b.append("the primary was last seen ")
+          .append((now - s.primarySentNanos()) / 1_000_000)
+          .append(" ms ago at ")
+          .append(describer.position(s.primaryPosition()))
+          .append("; ");
+    }
     for (int i = 0; i < hostNames.size(); i++) {
       b.append(i > 0 ? "; " : "").append(hostNames.get(i)).append(' ').append(s.status(i));
       if (s.status(i) == NodeStatus.REPLICA) {
         long lag = s.lagNanos(i, now);
         b.append(lag < 0 ? " lag unknown" : " lag " + lag / 1_000_000 + "ms");
+        if (s.position(i) >= 0) {
+          b.append(" at ").append(describer.position(s.position(i)));
+        }
+        if (!s.healthy(i)) {
+          b.append(" (replication stopped or broken)");
+        }
       }
       if (s.error(i) != null) {
         b.append(" (").append(Masking.scrub(s.error(i), spec.password())).append(')');

@@ -6,20 +6,20 @@ import dev.lagwise.routing.BoundContext;
 import java.sql.SQLException;
 
 /**
- * The thread's {@link ConsistencyContext} as routing sees it: positions of this dialect's tokens.
- * Each call reads the current thread's binding; one instance per dialect, shared.
+ * The thread's {@link ConsistencyContext} as routing sees it: positions of this cluster's tokens.
+ * Each call reads the current thread's binding; one instance per cluster.
  */
 final class ContextBinding implements BoundContext {
 
-  private final Dialect dialect;
+  private final Positions positions;
 
-  ContextBinding(Dialect dialect) {
-    this.dialect = dialect;
+  ContextBinding(Positions positions) {
+    this.positions = positions;
   }
 
   @Override
   public boolean present() {
-    return dialect.tokenEngine != null && ConsistencyContext.current() != null;
+    return ConsistencyContext.current() != null && positions.tokens();
   }
 
   @Override
@@ -49,8 +49,16 @@ final class ContextBinding implements BoundContext {
   @Override
   public void saw(long position) {
     ConsistencyContext c = ConsistencyContext.current();
-    if (c != null && position >= 0 && (c.own() == null || c.own().position() < position)) {
-      c.wrote(dialect.token(position));
+    if (c == null || position < 0) {
+      return;
+    }
+    ConsistencyToken own = c.own();
+    if (own != null && own.gtid() == null && own.position() >= position) {
+      return; // PostgreSQL: compared as numbers, no token made
+    }
+    ConsistencyToken seen = positions.token(position);
+    if (seen != null && (own == null || !own.covers(seen))) {
+      c.wrote(seen);
     }
   }
 
@@ -58,7 +66,10 @@ final class ContextBinding implements BoundContext {
   public void resolve(long sinceNanos, long position) {
     ConsistencyContext c = ConsistencyContext.current();
     if (c != null && position >= 0) {
-      c.resolve(sinceNanos, dialect.token(position));
+      ConsistencyToken t = positions.token(position);
+      if (t != null) {
+        c.resolve(sinceNanos, t);
+      }
     }
   }
 
@@ -74,10 +85,6 @@ final class ContextBinding implements BoundContext {
     if (token == null) {
       return -1;
     }
-    if (!token.engine().equals(dialect.tokenEngine)) {
-      throw Errors.invalid(
-          "A " + token.engine() + " consistency token cannot be used with " + dialect.scheme);
-    }
-    return token.position();
+    return positions.required(token);
   }
 }

@@ -257,7 +257,7 @@ final class Exchange {
           pc.setAutoCommit(true);
         }
         try {
-          position = connection.spec.dialect.currentPosition(pc.connection);
+          position = cluster.positions.capture(pc.connection, pc.node);
         } finally {
           if (toggle) {
             pc.setAutoCommit(false);
@@ -280,12 +280,11 @@ final class Exchange {
    * read: a token handed to someone else must never be too low.
    */
   ConsistencyToken consistencyToken() throws SQLException {
-    Dialect dialect = connection.spec.dialect;
     long need = router.positions().need(cluster.snapshot());
     if (need == Long.MAX_VALUE) {
       need = primaryPositionNow();
     }
-    return need < 0 || dialect.tokenEngine == null ? null : dialect.token(need);
+    return cluster.positions.token(need);
   }
 
   /** The primary's current position, read without leaving a transaction open on it. */
@@ -297,7 +296,7 @@ final class Exchange {
       pc.setAutoCommit(true);
     }
     try {
-      return connection.spec.dialect.currentPosition(pc.connection);
+      return cluster.positions.capture(pc.connection, node);
     } finally {
       if (toggle) {
         pc.setAutoCommit(false);

@@ -150,11 +150,7 @@ class LogicalConnection implements LagwiseConnection {
     if (token == null) {
       throw Errors.invalid("requireConsistency needs a token, not null");
     }
-    if (!token.engine().equals(spec.dialect.tokenEngine)) {
-      throw Errors.invalid(
-          "A " + token.engine() + " consistency token cannot be used with " + spec.dialect.scheme);
-    }
-    router.positions().require(token.position());
+    router.positions().require(cluster.positions.required(token));
   }
 
   // ---------------------------------------------------------------- statements

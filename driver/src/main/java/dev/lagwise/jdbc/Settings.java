@@ -32,6 +32,7 @@ final class Settings {
   final boolean observedCapture;
   final Duration waitForReplica;
   final Duration maxLag;
+  final boolean primaryLossReads;
   final List<String> replicaSafeFunctions;
   final boolean catalogFunctions;
   final Duration pollInterval;
@@ -47,6 +48,7 @@ final class Settings {
     observedCapture = choice(LagwiseProperty.CAPTURE, v).equals("observed");
     waitForReplica = duration(LagwiseProperty.WAIT_FOR_REPLICA, v);
     maxLag = duration(LagwiseProperty.MAX_LAG, v);
+    primaryLossReads = choice(LagwiseProperty.PRIMARY_LOSS_READS, v).equals("continue");
     replicaSafeFunctions = list(v.get(LagwiseProperty.REPLICA_SAFE_FUNCTIONS));
     catalogFunctions = bool(LagwiseProperty.CATALOG_FUNCTIONS, v);
     pollInterval = positive(LagwiseProperty.POLL_INTERVAL, v);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lagwise.LagwiseConnection;
+import dev.lagwise.routing.RouteReason;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -229,8 +230,10 @@ class RoutingTest {
   }
 
   @Test
-  void withThePrimaryGoneReadsContinueWithinMaxLagAndWritesFailFastWithA08State() throws Exception {
-    try (Connection c = connect("?lagwise.pollInterval=20ms&lagwise.maxLag=1s")) {
+  void withThePrimaryGoneStrictReadsContinueWithinMaxLagAndWritesFailFastWithA08State()
+      throws Exception {
+    try (Connection c =
+        connect("?lagwise.pollInterval=20ms&lagwise.maxLag=1s&lagwise.primaryLossReads=fail")) {
       run(c, "SELECT 'warm'");
       StubDriver.DOWN.put(primary, true);
       run(c, "SELECT 'still-served'");
@@ -248,6 +251,27 @@ class RoutingTest {
           .isInstanceOf(SQLTransientConnectionException.class)
           .hasMessageContaining("lagwise.maxLag=1000ms");
       assertThat(StubDriver.hostsFor("too-stale")).isEmpty();
+    }
+  }
+
+  @Test
+  void withThePrimaryGoneCaughtUpReplicasServeBeyondMaxLag() throws Exception {
+    try (Connection c = connect("?lagwise.pollInterval=20ms&lagwise.maxLag=1s")) {
+      run(c, "SELECT 'warm'");
+      StubDriver.DOWN.put(primary, true);
+      Thread.sleep(1200);
+      run(c, "SELECT 'beyond-max-lag'");
+      assertThat(StubDriver.hostsFor("beyond-max-lag")).singleElement().isNotEqualTo(primary);
+      assertThat(
+              c.unwrap(LagwiseConnection.class)
+                  .stats()
+                  .statementsByReason()
+                  .get(RouteReason.PRIMARY_UNREACHABLE))
+          .isPositive();
+      assertThatThrownBy(() -> run(c, "UPDATE t SET a = 1"))
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining(primary)
+          .hasMessageContaining("last seen");
     }
   }
 

@@ -46,7 +46,8 @@ class SessionConsistencyTest {
         System::nanoTime,
         SessionPositions.Scope.valueOf(consistency.toUpperCase(java.util.Locale.ROOT)),
         capture.equals("observed"),
-        0);
+        0,
+        true);
   }
 
   @ParameterizedTest(name = "{0}: JVM wrote {1}, session wrote {2} -> needs {3}")

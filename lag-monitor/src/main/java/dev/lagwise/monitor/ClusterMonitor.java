@@ -348,22 +348,26 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       freshAsOf = history.freshAsOf(o.position());
     } else {
       status = NodeStatus.PRIMARY;
-      if (historyOwner != node) {
+      if (historyOwner != node
+          && (historyOwner < 0 || snapshot.status(historyOwner) != NodeStatus.PRIMARY)) {
         // A new primary (promotion): positions of the old one say nothing about it.
         history.clear();
         historyOwner = node;
       }
-      if (o.position() >= 0) {
+      // While two hosts act as primary the history stays the first one's: alternating owners
+      // would clear it at every probe. Writes are refused until one of them steps down.
+      if (o.position() >= 0 && historyOwner == node) {
         history.add(sentNanos, o.position());
       }
       freshAsOf = sentNanos;
     }
-    long primarySent =
-        status == NodeStatus.PRIMARY && o.position() >= 0 ? sentNanos : snapshot.primarySentNanos();
+    boolean sample = status == NodeStatus.PRIMARY && o.position() >= 0 && historyOwner == node;
+    long primarySent = sample ? sentNanos : snapshot.primarySentNanos();
     ClusterSnapshot next =
         snapshot.with(
             node,
             status,
+            o.healthy(),
             now,
             sentNanos,
             o.position(),
@@ -371,18 +375,19 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
             history.latestPosition(),
             primarySent,
             null);
-    if (status == NodeStatus.PRIMARY && o.position() >= 0) {
+    if (sample) {
       next = next.withReplicasAtOrPast(o.position(), sentNanos);
     }
     snapshot = next;
     notifyAll();
-    if (status == NodeStatus.PRIMARY && o.position() >= 0 && chaseAfterPrimarySample) {
+    if (sample && chaseAfterPrimarySample) {
       chaseAfterPrimarySample = false;
       chase(o.position());
     }
   }
 
-  private synchronized void failed(int node, String error, long begun) {
+  /** A probe of {@code node} begun at {@code begun} failed with {@code error}. */
+  synchronized void failed(int node, String error, long begun) {
     answeredBegun[node] = begun;
     snapshot = snapshot.down(node, ticker.getAsLong(), error);
     notifyAll();
@@ -476,7 +481,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
           connection = connector.connect(node);
         }
         long sent = ticker.getAsLong();
-        observed(node, probe.probe(connection), sent, begun);
+        observed(node, probe.probe(node, connection), sent, begun);
       } catch (SQLException | RuntimeException e) {
         closeConnection();
         if (running) {

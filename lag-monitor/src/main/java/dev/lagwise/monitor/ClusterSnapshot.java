@@ -16,6 +16,10 @@ import java.util.Arrays;
 public final class ClusterSnapshot implements ClusterView {
 
   private final NodeStatus[] status;
+
+  /** Per replica: its replication runs; an unhealthy replica serves no read. */
+  private final boolean[] healthy;
+
   private final long[] probedAtNanos;
   private final long[] sentAtNanos;
   private final long[] positions;
@@ -27,6 +31,7 @@ public final class ClusterSnapshot implements ClusterView {
 
   private ClusterSnapshot(
       NodeStatus[] status,
+      boolean[] healthy,
       long[] probedAtNanos,
       long[] sentAtNanos,
       long[] positions,
@@ -36,6 +41,7 @@ public final class ClusterSnapshot implements ClusterView {
       long primarySentNanos,
       long staleAfterNanos) {
     this.status = status;
+    this.healthy = healthy;
     this.probedAtNanos = probedAtNanos;
     this.sentAtNanos = sentAtNanos;
     this.positions = positions;
@@ -57,6 +63,7 @@ public final class ClusterSnapshot implements ClusterView {
     Arrays.fill(sent, PositionHistory.UNKNOWN);
     return new ClusterSnapshot(
         s,
+        new boolean[nodes],
         new long[nodes],
         sent,
         positions,
@@ -71,6 +78,7 @@ public final class ClusterSnapshot implements ClusterView {
   ClusterSnapshot with(
       int node,
       NodeStatus newStatus,
+      boolean newHealthy,
       long probedAt,
       long sentAt,
       long position,
@@ -79,19 +87,21 @@ public final class ClusterSnapshot implements ClusterView {
       long newPrimarySentNanos,
       String error) {
     NodeStatus[] s = status.clone();
+    boolean[] h = healthy.clone();
     long[] t = probedAtNanos.clone();
     long[] sent = sentAtNanos.clone();
     long[] p = positions.clone();
     long[] f = freshAsOfNanos.clone();
     String[] e = errors.clone();
     s[node] = newStatus;
+    h[node] = newHealthy;
     t[node] = probedAt;
     sent[node] = sentAt;
     p[node] = position;
     f[node] = freshAsOf;
     e[node] = error;
     return new ClusterSnapshot(
-        s, t, sent, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
+        s, h, t, sent, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
   }
 
   /**
@@ -117,6 +127,7 @@ public final class ClusterSnapshot implements ClusterView {
         ? this
         : new ClusterSnapshot(
             status,
+            healthy,
             probedAtNanos,
             sentAtNanos,
             positions,
@@ -132,6 +143,7 @@ public final class ClusterSnapshot implements ClusterView {
     return with(
         node,
         NodeStatus.DOWN,
+        false,
         probedAt,
         sentAtNanos[node],
         positions[node],
@@ -163,9 +175,27 @@ public final class ClusterSnapshot implements ClusterView {
   @Override
   public boolean isUsableReplica(int node, long nowNanos, long maxLagNanos) {
     return status[node] == NodeStatus.REPLICA
+        && healthy[node]
         && nowNanos - probedAtNanos[node] <= staleAfterNanos
         && freshAsOfNanos[node] != PositionHistory.UNKNOWN
         && nowNanos - freshAsOfNanos[node] <= maxLagNanos;
+  }
+
+  @Override
+  public boolean servesWithoutPrimary(int node, long nowNanos) {
+    if (status[node] != NodeStatus.REPLICA
+        || !healthy[node]
+        || nowNanos - probedAtNanos[node] > staleAfterNanos
+        || primaryPosition < 0
+        || positions[node] < primaryPosition) {
+      return false;
+    }
+    for (NodeStatus s : status) {
+      if (s == NodeStatus.PRIMARY) {
+        return false; // a primary is up: maxLag applies as ever
+      }
+    }
+    return true;
   }
 
   /** True when every host has been probed within the deadline: nothing here is a guess. */
@@ -179,17 +209,39 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   /**
-   * The node last seen as primary, or -1. A primary is trusted longer than a replica's freshness:
-   * writes only need to know where to go, and a wrong guess fails loudly on the server.
+   * The node last seen as primary, or -1: none, or more than one ({@link #primaryContested()}: a
+   * replica made writable, a failover whose old primary still takes writes). A primary is trusted
+   * longer than a replica's freshness: writes only need to know where to go.
    */
   @Override
   public int primary() {
+    int primary = -1;
     for (int i = 0; i < status.length; i++) {
       if (status[i] == NodeStatus.PRIMARY) {
-        return i;
+        if (primary >= 0) {
+          return -1; // two hosts act as primary: never guess which one takes writes
+        }
+        primary = i;
       }
     }
-    return -1;
+    return primary;
+  }
+
+  /** True when more than one host was last seen as primary: {@link #primary()} is then -1. */
+  @Override
+  public boolean primaryContested() {
+    int primaries = 0;
+    for (NodeStatus s : status) {
+      if (s == NodeStatus.PRIMARY) {
+        primaries++;
+      }
+    }
+    return primaries > 1;
+  }
+
+  /** False for a replica whose replication is stopped or broken (and for hosts not up). */
+  public boolean healthy(int node) {
+    return healthy[node];
   }
 
   /**

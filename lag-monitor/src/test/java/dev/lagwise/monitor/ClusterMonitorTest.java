@@ -134,11 +134,77 @@ class ClusterMonitorTest {
     AtomicLong clock = new AtomicLong(0);
     ClusterMonitor m = monitor(clock);
     probed(m, clock, 1, new Observation(false, 9000), 100);
+    m.failed(1, "gone", 150 * MS);
     probed(m, clock, 2, new Observation(false, 500), 200);
     probed(m, clock, 0, new Observation(true, 8000), 210);
+    assertThat(m.snapshot().primary()).isEqualTo(2);
     assertThat(m.snapshot().lagNanos(0, 300 * MS))
         .as("positions of the old primary are no evidence")
         .isEqualTo(100 * MS);
+  }
+
+  @Test
+  void twoPrimariesTakeNoWritesAndKeepTheFirstOnesHistory() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 9000), 100);
+    probed(m, clock, 2, new Observation(false, 500), 200);
+    assertThat(m.snapshot().primary()).as("never a guess").isEqualTo(-1);
+    assertThat(m.snapshot().primaryContested()).isTrue();
+    probed(m, clock, 1, new Observation(false, 9500), 300);
+    probed(m, clock, 0, new Observation(true, 9000), 310);
+    assertThat(m.snapshot().primaryPosition()).isEqualTo(9500);
+    assertThat(m.snapshot().lagNanos(0, 400 * MS))
+        .as("the second primary's samples do not reset the first one's history")
+        .isEqualTo(300 * MS);
+    m.failed(2, "stepped down", 400 * MS);
+    assertThat(m.snapshot().primaryContested()).isFalse();
+    assertThat(m.snapshot().primary()).isEqualTo(1);
+  }
+
+  @Test
+  void withThePrimaryGoneACaughtUpHealthyReplicaStillServesWhateverItsLag() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 500), 100);
+    probed(m, clock, 0, new Observation(true, 500), 110);
+    probed(m, clock, 2, new Observation(true, 400), 110);
+    m.failed(1, "connection refused", 200 * MS);
+    // Ten seconds on: far beyond any maxLag, the replicas still answer their probes.
+    probed(m, clock, 0, new Observation(true, 500), 10_000);
+    probed(m, clock, 2, new Observation(true, 400), 10_000);
+    ClusterSnapshot s = m.snapshot();
+    long now = 10_001 * MS;
+    assertThat(s.primary()).isEqualTo(-1);
+    assertThat(s.isUsableReplica(0, now, 2_000 * MS)).isFalse();
+    assertThat(s.servesWithoutPrimary(0, now))
+        .as("replayed everything the primary was last seen at")
+        .isTrue();
+    assertThat(s.servesWithoutPrimary(2, now)).as("behind the last primary sample").isFalse();
+    assertThat(s.servesWithoutPrimary(0, now + 10_000 * MS))
+        .as("its own probe is stale: nothing is known of it")
+        .isFalse();
+    probed(m, clock, 0, new Observation(true, 500, false), 10_100);
+    assertThat(m.snapshot().servesWithoutPrimary(0, 10_101 * MS))
+        .as("its replication is broken")
+        .isFalse();
+    probed(m, clock, 0, new Observation(true, 500), 10_200);
+    probed(m, clock, 1, new Observation(false, 600), 10_300);
+    assertThat(m.snapshot().servesWithoutPrimary(0, 10_301 * MS))
+        .as("a primary is back: maxLag applies again")
+        .isFalse();
+  }
+
+  @Test
+  void anUnhealthyReplicaServesNoRead() {
+    AtomicLong clock = new AtomicLong(0);
+    ClusterMonitor m = monitor(clock);
+    probed(m, clock, 1, new Observation(false, 100), 100);
+    probed(m, clock, 0, new Observation(true, 100, false), 110);
+    assertThat(m.snapshot().isReplica(0)).isTrue();
+    assertThat(m.snapshot().isUsableReplica(0, 120 * MS, Long.MAX_VALUE)).isFalse();
+    probed(m, clock, 0, new Observation(true, 100, true), 130);
+    assertThat(m.snapshot().isUsableReplica(0, 140 * MS, Long.MAX_VALUE)).isTrue();
   }
 
   @Test

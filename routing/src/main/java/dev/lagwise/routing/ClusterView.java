@@ -9,8 +9,25 @@ public interface ClusterView {
 
   int size();
 
-  /** The node last seen as primary, or -1. */
+  /** The node last seen as primary, or -1: none, or several ({@link #primaryContested()}). */
   int primary();
+
+  /**
+   * True when more than one host acts as primary: writes are refused with an error naming them,
+   * never sent to a guess.
+   */
+  default boolean primaryContested() {
+    return false;
+  }
+
+  /**
+   * While no host is primary: {@code node} is a healthy replica, freshly probed, that has replayed
+   * everything the primary was last seen to have written ({@link #primaryPosition()}). Its data is
+   * then as fresh as can be known; how old is the outage's age, {@code now - primarySentNanos()}.
+   */
+  default boolean servesWithoutPrimary(int node, long nowNanos) {
+    return false;
+  }
 
   /** True when the last probe saw {@code node} answering as a replica (fresh or not). */
   boolean isReplica(int node);

@@ -2,7 +2,6 @@ package dev.lagwise.routing;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.function.Supplier;
 
 /**
  * Where a statement goes when no transaction holds it: rules 2 to 6 of {@link Router}'s decision
@@ -12,6 +11,10 @@ import java.util.function.Supplier;
  */
 final class Placement {
 
+  private static final String CONTESTED =
+      "more than one host acts as primary (writable and replicating from nobody; each is marked"
+          + " PRIMARY below), so none is chosen: make all but one a replica";
+
   private static final int SERIALIZABLE = 8; // java.sql.Connection.TRANSACTION_SERIALIZABLE
 
   private final Topology topology;
@@ -19,13 +22,13 @@ final class Placement {
   private final Router.Dialect dialect;
 
   /** Each host with its status and last error, for messages when nothing can serve. */
-  private final Supplier<String> hosts;
+  private final Router.Describer hosts;
 
   /** Why the last placement chose the primary; null when a replica or nothing decided. */
   private RouteReason reason;
 
   Placement(
-      Topology topology, ReplicaSelector selector, Router.Dialect dialect, Supplier<String> hosts) {
+      Topology topology, ReplicaSelector selector, Router.Dialect dialect, Router.Describer hosts) {
     this.topology = topology;
     this.selector = selector;
     this.dialect = dialect;
@@ -106,8 +109,11 @@ final class Placement {
       throw new SQLTransientConnectionException(
           "No replica is usable within lagwise.maxLag="
               + selector.maxLagNanos / 1_000_000
-              + "ms and no primary is reachable; hosts: "
-              + hosts.get(),
+              + "ms and "
+              + (s.primaryContested() ? CONTESTED : "no primary is reachable")
+              + needs(selector.lastNeed())
+              + "; hosts: "
+              + hosts.hosts(),
           "08001");
     }
     reason = selector.whyNot(s);
@@ -116,16 +122,31 @@ final class Placement {
 
   /** The primary, for {@code why} unless an earlier rule of this placement named a reason. */
   int primary(RouteReason why) throws SQLException {
-    int p = topology.view().primary();
+    ClusterView s = topology.view();
+    int p = s.primary();
     if (p < 0) {
       throw new SQLTransientConnectionException(
-          "No primary is reachable for a statement that must run on the primary; hosts: "
-              + hosts.get(),
+          (s.primaryContested()
+                  ? "A statement that must run on the primary is refused: " + CONTESTED
+                  : "No primary is reachable for a statement that must run on the primary")
+              + "; hosts: "
+              + hosts.hosts(),
           "08001");
     }
     if (reason == null) {
       reason = why;
     }
     return p;
+  }
+
+  /** What the read had to see, as a token, when it had to see anything. */
+  private String needs(long need) {
+    if (need < 0) {
+      return "";
+    }
+    return need == Long.MAX_VALUE
+        ? " (the read must see the primary's position after a moment no replica is known to have"
+            + " reached)"
+        : " (the read must see " + hosts.position(need) + ")";
   }
 }

@@ -19,8 +19,14 @@ final class ReplicaSelector {
   final long maxLagNanos;
   private final long waitNanos;
 
+  /** {@code lagwise.primaryLossReads=continue}: see {@link ClusterView#servesWithoutPrimary}. */
+  private final boolean primaryLossReads;
+
   /** Round-robin: the replica this connection keeps while it stays usable; -1 none yet. */
   private int preferred = -1;
+
+  /** The position the last {@link #forRead} needed, for its error message; -1 none. */
+  private long lastNeed = -1;
 
   /** Least-in-flight: where the scan starts, so that ties rotate. */
   private int tieBreak;
@@ -39,7 +45,8 @@ final class ReplicaSelector {
       LongSupplier ticker,
       boolean leastInFlight,
       long maxLagNanos,
-      long waitNanos) {
+      long waitNanos,
+      boolean primaryLossReads) {
     this.topology = topology;
     this.shared = shared;
     this.positions = positions;
@@ -47,6 +54,7 @@ final class ReplicaSelector {
     this.leastInFlight = leastInFlight;
     this.maxLagNanos = maxLagNanos;
     this.waitNanos = waitNanos;
+    this.primaryLossReads = primaryLossReads;
     this.tieBreak = shared.nextReplicaTicket();
   }
 
@@ -65,6 +73,7 @@ final class ReplicaSelector {
   int forRead(int only) throws SQLException {
     ClusterView s = topology.view();
     long need = positions.need(s);
+    lastNeed = need;
     int replica = choose(s, need, false, only);
     if (replica >= 0) {
       return replica;
@@ -83,7 +92,8 @@ final class ReplicaSelector {
           break;
         }
         s = topology.view();
-        replica = choose(s, positions.need(s), false, only);
+        lastNeed = positions.need(s);
+        replica = choose(s, lastNeed, false, only);
         if (replica >= 0) {
           return replica;
         }
@@ -92,8 +102,13 @@ final class ReplicaSelector {
     return -1;
   }
 
+  long lastNeed() {
+    return lastNeed;
+  }
+
   /** A replica for an explicit {@code /*lagwise:replica*}{@code /} hint: tokens do not apply. */
   int forHint() {
+    lastNeed = -1;
     return choose(topology.view(), -1, true, -1);
   }
 
@@ -133,7 +148,8 @@ final class ReplicaSelector {
 
   private boolean usable(ClusterView s, int node, long now, long need, boolean hinted) {
     return node != avoid
-        && s.isUsableReplica(node, now, maxLagNanos)
+        && (s.isUsableReplica(node, now, maxLagNanos)
+            || primaryLossReads && s.servesWithoutPrimary(node, now))
         && s.position(node) >= need
         && (hinted || positions.mayRead(node));
   }
@@ -153,7 +169,8 @@ final class ReplicaSelector {
         // The retry of a statement whose connection to it broke: counted as down.
         continue;
       }
-      if (s.isUsableReplica(i, now, maxLagNanos)) {
+      if (s.isUsableReplica(i, now, maxLagNanos)
+          || primaryLossReads && s.servesWithoutPrimary(i, now)) {
         return RouteReason.TOKEN_NOT_SATISFIED;
       }
       replicaUp |= s.isReplica(i);

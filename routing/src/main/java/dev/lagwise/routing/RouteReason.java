@@ -4,7 +4,8 @@ package dev.lagwise.routing;
  * Why a statement ran where it ran: one reason per successful statement, counted in {@code
  * LagwiseStats#statementsByReason()}. Reasons follow routing's order (transaction, pinned session,
  * hint, classification, replica availability): the first rule that decided the statement's node
- * names it. A statement that ran on a replica always counts as {@link #REPLICA}.
+ * names it. A statement that ran on a replica counts as {@link #REPLICA}, or as {@link
+ * #PRIMARY_UNREACHABLE} when no primary was known.
  */
 public enum RouteReason {
   /** Served by a replica. */
@@ -28,5 +29,11 @@ public enum RouteReason {
   /** Replicas were up, but each was beyond {@code lagwise.maxLag} or its lag was unknown. */
   LAG_BOUND,
   /** No replica was up. */
-  REPLICA_DOWN
+  REPLICA_DOWN,
+  /**
+   * Served by a replica while no primary was reachable (or several hosts claimed to be primary): a
+   * replica that had replayed everything the primary was last seen at, whatever its lag ({@code
+   * lagwise.primaryLossReads=continue}).
+   */
+  PRIMARY_UNREACHABLE
 }

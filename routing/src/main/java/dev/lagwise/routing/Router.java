@@ -2,7 +2,6 @@ package dev.lagwise.routing;
 
 import java.sql.SQLException;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Where each statement of one logical connection runs, and the transaction and session state that
@@ -77,6 +76,15 @@ public final class Router {
     void count(int node, RouteReason reason);
   }
 
+  /** Words for errors: every host with its state, and a position as the user would write it. */
+  public interface Describer {
+    /** Each host with its status, position, lag and last error. */
+    String hosts();
+
+    /** {@code position} as a portable token's text. */
+    String position(long position);
+  }
+
   /**
    * Dialect facts the decisions depend on.
    *
@@ -128,10 +136,11 @@ public final class Router {
       LongSupplier ticker,
       Dialect dialect,
       Counter counter,
-      Supplier<String> hosts,
+      Describer hosts,
       boolean leastInFlight,
       long maxLagNanos,
-      long waitForReplicaNanos) {
+      long waitForReplicaNanos,
+      boolean primaryLossReads) {
     this.topology = topology;
     this.positions = positions;
     this.dialect = dialect;
@@ -140,7 +149,14 @@ public final class Router {
     this.tx = new TransactionState(topology, dialect, positions, isolation, capture);
     this.selector =
         new ReplicaSelector(
-            topology, shared, positions, ticker, leastInFlight, maxLagNanos, waitForReplicaNanos);
+            topology,
+            shared,
+            positions,
+            ticker,
+            leastInFlight,
+            maxLagNanos,
+            waitForReplicaNanos,
+            primaryLossReads);
     this.placement = new Placement(topology, selector, dialect, hosts);
   }
 
@@ -494,7 +510,7 @@ public final class Router {
   /** Explains a statement that ran on {@code node}, in the order {@link #decide} applies rules. */
   private RouteReason reasonFor(ClusterView s, int node) {
     if (node != s.primary()) {
-      return RouteReason.REPLICA;
+      return s.primary() < 0 ? RouteReason.PRIMARY_UNREACHABLE : RouteReason.REPLICA;
     }
     if (!curStartedTx && tx.node >= 0) {
       return RouteReason.TRANSACTION;

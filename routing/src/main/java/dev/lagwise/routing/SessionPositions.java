@@ -56,6 +56,15 @@ public final class SessionPositions {
   /** Replicas must have replayed the primary's position as sampled after this moment. */
   private long primaryAfter = NONE;
 
+  /**
+   * True when a write (not only a read on the primary) is behind {@link #primaryAfter}: such a
+   * moment is never settled by the primary's loss, since the write may be on no replica yet.
+   */
+  private boolean primaryAfterWrite;
+
+  /** {@code lagwise.primaryLossReads=continue}: see {@link #settledByLoss}. */
+  private final boolean primaryLossReads;
+
   /** Replica of the last read and when it ended; NONE once a later probe of it is folded in. */
   private int lastReplica = -1;
 
@@ -73,7 +82,8 @@ public final class SessionPositions {
       LongSupplier ticker,
       Scope scope,
       boolean observed,
-      long captureWaitNanos) {
+      long captureWaitNanos,
+      boolean primaryLossReads) {
     this.topology = topology;
     this.shared = shared;
     this.bound = bound;
@@ -82,6 +92,7 @@ public final class SessionPositions {
     this.causal = scope == Scope.CAUSAL;
     this.observed = observed;
     this.captureWaitNanos = captureWaitNanos;
+    this.primaryLossReads = primaryLossReads;
   }
 
   /** The position a read must see now; -1 for none; {@link Long#MAX_VALUE}: only the primary. */
@@ -101,10 +112,11 @@ public final class SessionPositions {
       need = Math.max(need, shared.causal.get());
     }
     if (primaryAfter != NONE) {
-      if (!sampledSince(s, primaryAfter)) {
+      if (!sampledSince(s, primaryAfter) && (primaryAfterWrite || !settledByLoss(s))) {
         topology.requestPrimaryProbe(false);
         return Long.MAX_VALUE;
       }
+      primaryAfterWrite = false;
       // The primary is ahead of every replica: this covers the last replica read too.
       own = Math.max(own, s.primaryPosition());
       primaryAfter = NONE;
@@ -132,6 +144,17 @@ public final class SessionPositions {
       need = Math.max(need, clamp(bound.carried(), bound.carriedSinceNanos(), s));
     }
     return need;
+  }
+
+  /**
+   * While no host is primary, a read the session made on the primary after its last sample asks for
+   * a position nobody can read any more: it is taken as the last sample. What the primary committed
+   * between that sample and its loss may be on no replica (and is lost if a replica is promoted);
+   * the outage's age bounds how old such a read's data is. Never for a write's moment ({@link
+   * #primaryAfterWrite}), for the causal scope's write moments or for tokens from outside.
+   */
+  private boolean settledByLoss(ClusterView s) {
+    return primaryLossReads && s.primary() < 0 && !s.primaryContested() && s.primaryPosition() >= 0;
   }
 
   private static boolean sampledSince(ClusterView s, long sinceNanos) {
@@ -246,6 +269,7 @@ public final class SessionPositions {
 
   private void recordMoment(long now) {
     primaryAfter = now;
+    primaryAfterWrite = true;
     if (causal) {
       shared.causalAfter.accumulateAndGet(now, Math::max);
     }

@@ -19,6 +19,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RouterTest {
 
+  static final Router.Describer HOSTS =
+      new Router.Describer() {
+        @Override
+        public String hosts() {
+          return "hosts";
+        }
+
+        @Override
+        public String position(long position) {
+          return "position " + position;
+        }
+      };
+
   /** A three-node cluster whose view the test sets: node 0 primary, 1 and 2 fresh replicas. */
   static final class FakeCluster implements Topology, ClusterView {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -99,7 +112,8 @@ class RouterTest {
             c.now::get,
             SessionPositions.Scope.SESSION,
             false,
-            0);
+            0,
+            true);
     return new Router(
         c,
         new SharedPositions(3),
@@ -107,10 +121,11 @@ class RouterTest {
         c.now::get,
         new Router.Dialect(!postgres, postgres, postgres, postgres),
         (node, reason) -> {},
-        () -> "hosts",
+        HOSTS,
         false,
         2_000_000_000L,
-        0);
+        0,
+        true);
   }
 
   /**
@@ -531,14 +546,22 @@ class RouterTest {
               c,
               shared,
               new SessionPositions(
-                  c, shared, BoundContext.NONE, c.now::get, SessionPositions.Scope.NONE, false, 0),
+                  c,
+                  shared,
+                  BoundContext.NONE,
+                  c.now::get,
+                  SessionPositions.Scope.NONE,
+                  false,
+                  0,
+                  true),
               c.now::get,
               new Router.Dialect(false, true, true, true),
               (node, reason) -> {},
-              () -> "hosts",
+              HOSTS,
               false,
               2_000_000_000L,
-              0);
+              0,
+              true);
       int first = r.route(PG.classify("SELECT 1"));
       assertThat(first).isIn(1, 2);
       int fx = r.failed("08006", true, true);

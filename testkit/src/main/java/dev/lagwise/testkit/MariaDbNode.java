@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,12 @@ import java.time.Duration;
  * <p>Replication uses GTIDs ({@code MASTER_USE_GTID=slave_pos}), so a replica that restarts, or
  * whose primary restarts, resumes from {@code @@gtid_slave_pos} by itself. {@code paused} and
  * {@code delaySeconds} record what a test asked for, so {@link MariaDbCluster#reset()} can undo it.
+ *
+ * <p>{@link #pauseReplay()} holds {@code FLUSH TABLES WITH READ LOCK} on a connection of its own:
+ * the replication threads keep running (the replica reports healthy replication) while the applier
+ * waits for the lock, as behind a long backup lock; the replica falls behind and keeps serving
+ * reads. {@link #stopReplay()} stops the applier thread instead ({@code STOP SLAVE SQL_THREAD}),
+ * which a router must see as broken replication.
  */
 final class MariaDbNode implements Node {
 
@@ -23,6 +30,9 @@ final class MariaDbNode implements Node {
   private MariaDbNode upstream;
   private boolean paused;
   private long delaySeconds;
+
+  /** Holds FLUSH TABLES WITH READ LOCK while replay is paused; null otherwise. */
+  private Connection replayLock;
 
   MariaDbNode(String name, Role role, MariaDbServer server, MariaDbCluster cluster) {
     this.name = name;
@@ -68,11 +78,13 @@ final class MariaDbNode implements Node {
 
   @Override
   public synchronized void stop() {
+    releaseReplayLock();
     server.stop();
   }
 
   @Override
   public synchronized void start() {
+    releaseReplayLock(); // the server it held the lock in is gone
     server.start(role == Role.REPLICA);
     paused = false; // a starting replica starts both replication threads
   }
@@ -130,6 +142,42 @@ final class MariaDbNode implements Node {
   @Override
   public synchronized void pauseReplay() {
     requireReplica("pauseReplay");
+    if (replayLock == null) {
+      takeReplayLock();
+    }
+    paused = true;
+  }
+
+  private void takeReplayLock() {
+    try {
+      Connection c = MariaDbSql.admin(port(), Duration.ofSeconds(30));
+      try (Statement s = c.createStatement()) {
+        s.execute("FLUSH TABLES WITH READ LOCK");
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      replayLock = c;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "on " + name + ": FLUSH TABLES WITH READ LOCK failed: " + e, e);
+    }
+  }
+
+  private void releaseReplayLock() {
+    if (replayLock != null) {
+      try {
+        replayLock.close(); // ends the session: the lock goes with it
+      } catch (SQLException ignored) {
+        // The server may be gone already; so is the lock.
+      }
+      replayLock = null;
+    }
+  }
+
+  @Override
+  public synchronized void stopReplay() {
+    requireReplica("stopReplay");
     exec("STOP SLAVE SQL_THREAD");
     paused = true;
   }
@@ -137,6 +185,7 @@ final class MariaDbNode implements Node {
   @Override
   public synchronized void resumeReplay() {
     requireReplica("resumeReplay");
+    releaseReplayLock();
     exec("START SLAVE SQL_THREAD");
     paused = false;
   }
@@ -144,6 +193,7 @@ final class MariaDbNode implements Node {
   /** START SLAVE: resumes replay and restarts any replication thread that stopped. */
   synchronized void startReplication() {
     requireReplica("startReplication");
+    releaseReplayLock();
     exec("START SLAVE");
     paused = false;
   }
@@ -158,16 +208,21 @@ final class MariaDbNode implements Node {
     // N holds a transaction back between N-1 and N seconds: round up, then add one, so the delay
     // is never shorter than asked.
     long seconds = delay.isZero() ? 0 : delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0) + 1;
+    boolean locked = replayLock != null;
+    releaseReplayLock(); // STOP SLAVE would wait for an applier that waits for the lock
     exec("STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=" + seconds, "START SLAVE");
     delaySeconds = seconds;
-    if (paused) {
-      exec("STOP SLAVE SQL_THREAD"); // START SLAVE resumed it; keep what the test asked for
+    if (locked) {
+      takeReplayLock(); // keep what the test asked for
+    } else if (paused) {
+      exec("STOP SLAVE SQL_THREAD");
     }
   }
 
   @Override
   public synchronized void promote() {
     requireReplica("promote");
+    releaseReplayLock();
     exec("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only=0");
     role = Role.PRIMARY;
     paused = false;

@@ -50,6 +50,15 @@ public interface Node {
   void resumeReplay();
 
   /**
+   * Stops replication's applier on a replica (MySQL/MariaDB: {@code STOP SLAVE SQL_THREAD}): broken
+   * replication rather than slow replay; {@link #resumeReplay()} starts it again. PostgreSQL has no
+   * such state apart from a paused replay.
+   */
+  default void stopReplay() {
+    throw new UnsupportedOperationException("stopReplay is for MySQL and MariaDB replicas");
+  }
+
+  /**
    * Replica only: apply each transaction no earlier than {@code delay} after its commit on the
    * primary. {@link Duration#ZERO} clears it. MariaDB's {@code MASTER_DELAY} counts whole seconds
    * of second-truncated timestamps, so there a delay is rounded up to whole seconds plus one: never
