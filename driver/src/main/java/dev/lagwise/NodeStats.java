@@ -6,8 +6,9 @@ package dev.lagwise;
  * @param host {@code host:port} as written in the URL
  * @param role {@code PRIMARY}, {@code REPLICA}, {@code DOWN}, or {@code UNKNOWN} (not probed yet),
  *     as of the monitor's last probe of the host
- * @param lagBytes how far the host's replay is behind the primary's latest known position; 0 for
- *     the primary, -1 when unknown
+ * @param lagBytes how far the host's replay is behind the primary's latest known position, in WAL
+ *     bytes (PostgreSQL); 0 for the primary; -1 when unknown and always for MySQL and MariaDB,
+ *     whose GTID positions have no byte distance
  * @param lagMillis how old the host's data may be now; 0 for the primary, -1 when unknown
  * @param statements statements this JVM ran on the host through Lagwise (routed statements only:
  *     not the monitor's probes, not session state replayed on a newly opened connection)

@@ -24,12 +24,12 @@ enum DemoEngine {
     }
   },
 
-  /** The driver's lag for MariaDB is a GTID sequence distance: transactions, not bytes. */
+  /** GTID positions have no byte distance: the driver reports only the lag in time. */
   MARIADB(
       "--mariadb",
       "MariaDB",
       "GTID replicas",
-      "LAG TXNS",
+      "BYTES N/A",
       "CREATE TABLE demo_rows"
           + " (id bigint AUTO_INCREMENT PRIMARY KEY, writer int NOT NULL, payload text NOT NULL)") {
     @Override

@@ -67,7 +67,7 @@ class ViewTest {
 
     assertThat(screen)
         .startsWith("Lagwise demo: MariaDB primary + 2 replicas")
-        .containsPattern("NODE +ADDRESS +ROLE +LAG TXNS +LAG MS")
+        .containsPattern("NODE +ADDRESS +ROLE +BYTES N/A +LAG MS")
         .containsPattern("replica1 +127\\.0\\.0\\.1:5434 +replica +12 +340 +3 +2\n");
   }
 

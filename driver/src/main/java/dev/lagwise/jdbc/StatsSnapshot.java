@@ -30,10 +30,11 @@ record StatsSnapshot(
       long lagBytes = -1;
       long lagMillis = -1;
       if (status == NodeStatus.PRIMARY) {
-        lagBytes = 0;
+        lagBytes = cluster.positions instanceof LsnPositions ? 0 : -1;
         lagMillis = 0;
       } else if (status == NodeStatus.REPLICA) {
-        lagBytes = s.lagBytes(i);
+        // GTID positions (MySQL, MariaDB) are ledger numbers, not bytes: unknown.
+        lagBytes = cluster.positions instanceof LsnPositions ? s.lagBytes(i) : -1;
         long lagNanos = s.lagNanos(i, now);
         lagMillis = lagNanos < 0 ? -1 : lagNanos / 1_000_000;
       }
