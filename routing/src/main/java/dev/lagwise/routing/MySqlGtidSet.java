@@ -26,14 +26,15 @@ public final class MySqlGtidSet implements GtidState {
 
   // Source k is (uuidHi[k], uuidLo[k], tag[k]) ("" untagged); its intervals are
   // [lo[i], hi[i]] for first[k] <= i < first[k + 1], ascending, disjoint, not touching.
-  final long[] uuidHi;
-  final long[] uuidLo;
-  final String[] tag;
-  final int[] first;
-  final long[] lo;
-  final long[] hi;
+  private final long[] uuidHi;
+  private final long[] uuidLo;
+  private final String[] tag;
+  private final int[] first;
+  private final long[] lo;
+  private final long[] hi;
   private String text; // cached canonical text; racy but idempotent
 
+  /** From {@link GtidSetBuilder} only: the arrays are in normal form and never change. */
   MySqlGtidSet(long[] uuidHi, long[] uuidLo, String[] tag, int[] first, long[] lo, long[] hi) {
     this.uuidHi = uuidHi;
     this.uuidLo = uuidLo;
@@ -137,7 +138,7 @@ public final class MySqlGtidSet implements GtidState {
             + (other == null ? "null" : other.getClass().getSimpleName()));
   }
 
-  static int compareSource(MySqlGtidSet a, int i, MySqlGtidSet b, int j) {
+  private static int compareSource(MySqlGtidSet a, int i, MySqlGtidSet b, int j) {
     int c = Long.compareUnsigned(a.uuidHi[i], b.uuidHi[j]);
     if (c == 0) {
       c = Long.compareUnsigned(a.uuidLo[i], b.uuidLo[j]);
