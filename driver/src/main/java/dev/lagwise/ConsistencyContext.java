@@ -110,6 +110,11 @@ public final class ConsistencyContext implements AutoCloseable {
     return request;
   }
 
+  /** True for a context opened from a {@link Handoff} (a unit of work continued on this thread). */
+  public boolean handedOff() {
+    return root != null;
+  }
+
   /** Identifies this unit of work; a hand-off child shares its root's. Used by the driver. */
   public long unit() {
     return unit;
