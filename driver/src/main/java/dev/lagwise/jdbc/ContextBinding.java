@@ -23,6 +23,18 @@ final class ContextBinding implements BoundContext {
   }
 
   @Override
+  public boolean replacesImplicit() {
+    ConsistencyContext c = ConsistencyContext.current();
+    return c != null && dialect.tokenEngine != null && c.requestScope();
+  }
+
+  @Override
+  public long unit() {
+    ConsistencyContext c = ConsistencyContext.current();
+    return c == null ? 0 : c.unit();
+  }
+
+  @Override
   public long own() throws SQLException {
     ConsistencyContext c = ConsistencyContext.current();
     return c == null ? -1 : positionOf(c.own());

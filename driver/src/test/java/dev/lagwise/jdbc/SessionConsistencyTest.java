@@ -186,4 +186,68 @@ class SessionConsistencyTest {
     assertThat(s.mayRead(2)).isEqualTo(allowed);
     assertThat(need).isEqualTo(allowed ? 950 : 800);
   }
+
+  @ParameterizedTest(name = "{0} context inside causal scope: JVM wrote 700 -> needs {1}")
+  @CsvSource({"plain, 700", "request, 400"})
+  void aRequestScopeReplacesCausalThroughTheDriversBinding(String kind, long expected)
+      throws Exception {
+    Cluster cluster = cluster();
+    cluster.shared.raiseCausal(700);
+    SessionPositions s = session(cluster, "causal");
+    ConsistencyToken carried = ConsistencyToken.postgres(400);
+    try (ConsistencyContext ctx =
+        kind.equals("request")
+            ? ConsistencyContext.openRequest(carried)
+            : ConsistencyContext.open(carried)) {
+      MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime() + 1);
+      assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+      s.committed(800);
+      assertThat(ctx.token()).isEqualTo(ConsistencyToken.postgres(800));
+    }
+    assertThat(cluster.shared.causalPosition()).isEqualTo(800);
+    assertThat(s.need(cluster.snapshot())).as("after the context closed").isEqualTo(800);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aHandoffCarriesTheContextToAnotherThreadAndForwardsItsWritesBack() throws Exception {
+    try (ConsistencyContext request =
+        ConsistencyContext.openRequest(ConsistencyToken.postgres(100))) {
+      request.wrote(ConsistencyToken.postgres(200));
+      ConsistencyContext.Handoff handoff = request.handoff();
+      java.util.concurrent.atomic.AtomicReference<ConsistencyContext> seen =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread t =
+          new Thread(
+              () -> {
+                try (ConsistencyContext child = handoff.open()) {
+                  seen.set(child);
+                  assertThat(child.requestScope()).isTrue();
+                  assertThat(child.unit()).isEqualTo(request.unit());
+                  assertThat(child.token()).isEqualTo(ConsistencyToken.postgres(200));
+                  child.wrote(ConsistencyToken.postgres(300));
+                  child.pending(42);
+                }
+                assertThat(ConsistencyContext.current()).isNull();
+              });
+      t.start();
+      t.join();
+      assertThat(seen.get()).isNotNull();
+      assertThat(ConsistencyContext.current()).isSameAs(request);
+      assertThat(request.token()).isEqualTo(ConsistencyToken.postgres(300));
+      assertThat(request.pendingSinceNanos()).isEqualTo(42);
+    }
+    assertThat(ConsistencyContext.current()).isNull();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aHandoffOpenedOnTheSameThreadNestsAndRestoresTheParent() {
+    try (ConsistencyContext request = ConsistencyContext.openRequest(null)) {
+      try (ConsistencyContext child = request.handoff().open()) {
+        assertThat(ConsistencyContext.current()).isSameAs(child);
+        child.wrote(ConsistencyToken.postgres(5));
+      }
+      assertThat(ConsistencyContext.current()).isSameAs(request);
+      assertThat(request.token()).isEqualTo(ConsistencyToken.postgres(5));
+    }
+  }
 }

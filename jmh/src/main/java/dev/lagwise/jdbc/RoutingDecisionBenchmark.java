@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.ConsistencyContext;
 import dev.lagwise.jmh.AlternatingPointRead;
 import dev.lagwise.routing.Classification;
 import dev.lagwise.testkit.PostgresCluster;
@@ -48,6 +49,12 @@ public class RoutingDecisionBenchmark {
   @Param({"read", "write", "hintReplica", "hintPrimary"})
   String statement;
 
+  /** No unit of work bound, or a request scope (what the Spring Boot starter binds per request). */
+  @Param({"none", "request"})
+  String context;
+
+  private ConsistencyContext bound;
+
   private PostgresCluster cluster;
   private Connection connection;
   private LogicalConnection logical;
@@ -62,6 +69,8 @@ public class RoutingDecisionBenchmark {
     connection =
         DriverManager.getConnection(cluster.lagwiseUrl(), cluster.user(), cluster.password());
     logical = connection.unwrap(LogicalConnection.class);
+    // Thread-scoped state: set up on the benchmark's own thread, where the context is bound.
+    bound = context.equals("request") ? ConsistencyContext.openRequest(null) : null;
     // The same instance everywhere, as a prepared statement holds the string it was prepared with.
     sql = sqlFor(statement);
     map = new ConcurrentHashMap<>();
@@ -100,6 +109,9 @@ public class RoutingDecisionBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
+    if (bound != null) {
+      bound.close();
+    }
     if (connection != null) {
       connection.close();
     }

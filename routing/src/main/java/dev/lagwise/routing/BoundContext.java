@@ -18,6 +18,16 @@ public interface BoundContext {
         }
 
         @Override
+        public boolean replacesImplicit() {
+          return false;
+        }
+
+        @Override
+        public long unit() {
+          return 0;
+        }
+
+        @Override
         public long own() {
           return -1;
         }
@@ -48,6 +58,16 @@ public interface BoundContext {
       };
 
   boolean present();
+
+  /**
+   * True when the bound unit of work is a request scope: while it is bound, reads need only what it
+   * wrote, read and carried in, not the connection's implicit scopes (see {@link
+   * SessionPositions}).
+   */
+  boolean replacesImplicit();
+
+  /** Identifies the bound unit of work (distinct for every one opened in this JVM); 0 none. */
+  long unit();
 
   /** The position of what this unit of work wrote or read (trusted); -1 none. */
   long own() throws SQLException;

@@ -25,6 +25,16 @@ import java.util.function.LongSupplier;
  * later read never goes to a host known to be behind it, and switches replica only once a probe
  * sent after that read shows where the first one was. Between two probes the monitor's knowledge is
  * a lower bound.
+ *
+ * <p>Request scope: while a {@link BoundContext} that {@linkplain BoundContext#replacesImplicit()
+ * replaces the implicit scopes} is bound, a read needs only the context (what it carried in, wrote
+ * and read) and explicit positions: not {@link #own} (a pooled connection's earlier requests), not
+ * {@link SharedPositions} (other requests), not a pending {@link #primaryAfter}, and the rule of
+ * staying on the last replica only for a read made in the same unit of work. Writes still raise
+ * every scope, so code outside requests keeps seeing them. When a later probe shows where such a
+ * same-unit replica read was, the context is raised to it, so the request's monotonic reads hold on
+ * its other connections too. Nothing the request itself did is lost: every write, failed capture,
+ * read on the primary or on a replica inside it raises or marks the context as well.
  */
 public final class SessionPositions {
 
@@ -68,6 +78,9 @@ public final class SessionPositions {
   /** Replica of the last read and when it ended; NONE once a later probe of it is folded in. */
   private int lastReplica = -1;
 
+  /** The unit of work ({@link BoundContext#unit()}) the last replica read was made in; 0 none. */
+  private long lastReplicaUnit;
+
   private long lastReplicaReadAt = NONE;
 
   /**
@@ -97,8 +110,10 @@ public final class SessionPositions {
 
   /** The position a read must see now; -1 for none; {@link Long#MAX_VALUE}: only the primary. */
   public long need(ClusterView s) throws SQLException {
-    long need = implicit ? own : -1;
-    if (causal) {
+    // One thread-local read; the implicit scopes below are skipped while a request scope is bound.
+    boolean replace = bound.replacesImplicit();
+    long need = implicit && !replace ? own : -1;
+    if (causal && !replace) {
       long after = shared.causalAfter.get();
       if (after != NONE) {
         if (!sampledSince(s, after)) {
@@ -111,7 +126,7 @@ public final class SessionPositions {
       }
       need = Math.max(need, shared.causal.get());
     }
-    if (primaryAfter != NONE) {
+    if (primaryAfter != NONE && !replace) {
       if (!sampledSince(s, primaryAfter) && (primaryAfterWrite || !settledByLoss(s))) {
         topology.requestPrimaryProbe(false);
         return Long.MAX_VALUE;
@@ -126,9 +141,14 @@ public final class SessionPositions {
     if (lastReplicaReadAt != NONE
         && s.positionSentNanos(lastReplica) - lastReplicaReadAt >= 0
         && s.position(lastReplica) >= 0) {
-      own = Math.max(own, s.position(lastReplica));
+      long seen = s.position(lastReplica);
+      own = Math.max(own, seen);
       lastReplicaReadAt = NONE;
-      need = Math.max(need, own);
+      if (!replace) {
+        need = Math.max(need, own);
+      } else if (lastReplicaUnit == bound.unit()) {
+        bound.saw(seen);
+      }
     }
     need = Math.max(need, clamp(explicit, explicitSince, s));
     if (bound.present()) {
@@ -182,9 +202,18 @@ public final class SessionPositions {
     } else {
       long position = s.position(node);
       if (implicit) {
+        long unit = bound.unit();
+        if (lastReplicaReadAt != NONE && node != lastReplica && unit != lastReplicaUnit) {
+          // A request scope let this read leave the replica an earlier unit of work read: for the
+          // connection's own monotonic reads, that read is now covered by a primary sample after
+          // it.
+          primaryAfter = laterOf(primaryAfter, lastReplicaReadAt);
+          lastReplicaReadAt = NONE;
+        }
         if (lastReplicaReadAt == NONE || node == lastReplica) {
           lastReplica = node;
           lastReplicaReadAt = now;
+          lastReplicaUnit = unit;
         }
         own = Math.max(own, position);
       }
@@ -192,6 +221,10 @@ public final class SessionPositions {
         bound.saw(position);
       }
     }
+  }
+
+  private static long laterOf(long moment, long other) {
+    return moment == NONE || other - moment > 0 ? other : moment;
   }
 
   private void sawPrimaryAt(long now, boolean context) {
@@ -205,7 +238,9 @@ public final class SessionPositions {
 
   /** False while switching to {@code replica} could show older data than the last read saw. */
   public boolean mayRead(int replica) {
-    return lastReplicaReadAt == NONE || replica == lastReplica;
+    return lastReplicaReadAt == NONE
+        || replica == lastReplica
+        || (lastReplicaUnit != bound.unit() && bound.replacesImplicit());
   }
 
   /** True when a commit's position must be read from the primary: some scope needs it. */
