@@ -25,7 +25,7 @@ final class ContextBinding implements BoundContext {
   @Override
   public boolean replacesImplicit() {
     ConsistencyContext c = ConsistencyContext.current();
-    return c != null && dialect.tokenEngine != null && c.requestScope();
+    return c != null && c.requestScope() && positions.tokens();
   }
 
   @Override

@@ -119,7 +119,8 @@ class RequestScopeTest {
         c.now::get,
         SessionPositions.Scope.valueOf(scope.toUpperCase(Locale.ROOT)),
         false,
-        0);
+        0,
+        true);
   }
 
   @ParameterizedTest(name = "{0}, context {1}: JVM 500, connection earlier 700, context 300 -> {2}")
