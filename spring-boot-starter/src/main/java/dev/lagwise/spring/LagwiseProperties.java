@@ -1,0 +1,242 @@
+package dev.lagwise.spring;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything the starter reads from the Spring environment under {@code lagwise.*}.
+ *
+ * <p>The driver settings ({@code maxLag} … {@code probeTimeout}) are not interpreted here: {@link
+ * LagwiseEnvironmentPostProcessor} forwards the ones that are set to the pool's data source
+ * properties, where the driver validates them as it validates URL parameters. Null means "not set":
+ * the driver's default applies and nothing is forwarded, so a parameter in the URL keeps winning.
+ * The defaults named in these comments are the driver's ({@code dev.lagwise.LagwiseProperty}).
+ */
+@ConfigurationProperties(prefix = "lagwise")
+public class LagwiseProperties {
+
+  /**
+   * Bounded staleness: a read may use a replica only if the data there is at most this old (driver
+   * default 2s).
+   */
+  private Duration maxLag;
+
+  /** Read-your-writes scope: causal, session or none (driver default causal). */
+  private String consistency;
+
+  /** How a write's position is learned: exact or observed (driver default exact). */
+  private String capture;
+
+  /**
+   * When no replica satisfies a read's token and maxLag, wait up to this long for one to catch up
+   * before reading on the primary (driver default 0ms: do not wait).
+   */
+  private Duration waitForReplica;
+
+  /** How a read picks among eligible replicas: round-robin or least-in-flight. */
+  private String loadBalance;
+
+  /**
+   * Function names you declare free of side effects, so that reads calling them may use replicas.
+   */
+  private List<String> replicaSafeFunctions;
+
+  /**
+   * Ask the primary's catalog once per cluster for user functions declared STABLE or IMMUTABLE
+   * (driver default true).
+   */
+  private Boolean catalogFunctions;
+
+  /** How often the cluster's monitor probes every host (driver default 100ms). */
+  private Duration pollInterval;
+
+  /** Connect and socket timeout of the monitor's probes (driver default 2s). */
+  private Duration probeTimeout;
+
+  /** Request-scoped read-your-writes for web applications. */
+  private final Web web = new Web();
+
+  /** Micrometer meters. */
+  private final Metrics metrics = new Metrics();
+
+  /** Trace attributes on the current span. */
+  private final Tracing tracing = new Tracing();
+
+  public Duration getMaxLag() {
+    return maxLag;
+  }
+
+  public void setMaxLag(Duration maxLag) {
+    this.maxLag = maxLag;
+  }
+
+  public String getConsistency() {
+    return consistency;
+  }
+
+  public void setConsistency(String consistency) {
+    this.consistency = consistency;
+  }
+
+  public String getCapture() {
+    return capture;
+  }
+
+  public void setCapture(String capture) {
+    this.capture = capture;
+  }
+
+  public Duration getWaitForReplica() {
+    return waitForReplica;
+  }
+
+  public void setWaitForReplica(Duration waitForReplica) {
+    this.waitForReplica = waitForReplica;
+  }
+
+  public String getLoadBalance() {
+    return loadBalance;
+  }
+
+  public void setLoadBalance(String loadBalance) {
+    this.loadBalance = loadBalance;
+  }
+
+  public List<String> getReplicaSafeFunctions() {
+    return replicaSafeFunctions;
+  }
+
+  public void setReplicaSafeFunctions(List<String> replicaSafeFunctions) {
+    this.replicaSafeFunctions = replicaSafeFunctions;
+  }
+
+  public Boolean getCatalogFunctions() {
+    return catalogFunctions;
+  }
+
+  public void setCatalogFunctions(Boolean catalogFunctions) {
+    this.catalogFunctions = catalogFunctions;
+  }
+
+  public Duration getPollInterval() {
+    return pollInterval;
+  }
+
+  public void setPollInterval(Duration pollInterval) {
+    this.pollInterval = pollInterval;
+  }
+
+  public Duration getProbeTimeout() {
+    return probeTimeout;
+  }
+
+  public void setProbeTimeout(Duration probeTimeout) {
+    this.probeTimeout = probeTimeout;
+  }
+
+  public Web getWeb() {
+    return web;
+  }
+
+  public Metrics getMetrics() {
+    return metrics;
+  }
+
+  public Tracing getTracing() {
+    return tracing;
+  }
+
+  /** {@code lagwise.web.*}: the token a request carries in and out (docs/spring-boot.md). */
+  public static class Web {
+
+    /** Bind a consistency context to every HTTP request. */
+    private boolean enabled = true;
+
+    /** Name of the request and response header that carries the token. */
+    private String headerName = "Lagwise-Consistency";
+
+    /** Name of the signed cookie that carries the token across redirects. */
+    private String cookieName = "lagwise-consistency";
+
+    /** Lifetime of the cookie: how long after a write this browser's reads must see it. */
+    private Duration cookieMaxAge = Duration.ofMinutes(5);
+
+    /**
+     * Key for the cookie's HMAC signature. Unset: a random key per application instance, so a
+     * cookie from another instance is ignored; set the same key on every instance that shares
+     * users.
+     */
+    private String signingKey;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getHeaderName() {
+      return headerName;
+    }
+
+    public void setHeaderName(String headerName) {
+      this.headerName = headerName;
+    }
+
+    public String getCookieName() {
+      return cookieName;
+    }
+
+    public void setCookieName(String cookieName) {
+      this.cookieName = cookieName;
+    }
+
+    public Duration getCookieMaxAge() {
+      return cookieMaxAge;
+    }
+
+    public void setCookieMaxAge(Duration cookieMaxAge) {
+      this.cookieMaxAge = cookieMaxAge;
+    }
+
+    public String getSigningKey() {
+      return signingKey;
+    }
+
+    public void setSigningKey(String signingKey) {
+      this.signingKey = signingKey;
+    }
+  }
+
+  /** {@code lagwise.metrics.*}. */
+  public static class Metrics {
+
+    /** Register the lagwise.* meters when Micrometer is present. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** {@code lagwise.tracing.*}. */
+  public static class Tracing {
+
+    /** Add the node that ran each statement to the current span. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+}
