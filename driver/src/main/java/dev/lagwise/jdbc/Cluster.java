@@ -65,7 +65,7 @@ final class Cluster {
     this.hostNames = List.copyOf(names);
     this.shared = new SharedPositions(names.size());
     this.context = new ContextBinding(spec.dialect);
-    this.counters = new RoutingCounters(names.size());
+    this.counters = new RoutingCounters(spec.hosts);
     String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(
