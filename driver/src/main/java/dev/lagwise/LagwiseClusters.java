@@ -20,10 +20,13 @@ public final class LagwiseClusters {
   /**
    * Calls {@code listener} now for every existing cluster and later, once, for each new one (on the
    * thread of its first connection, before that connection is returned). Meant for registries that
-   * add per-cluster meters; listeners are never removed.
+   * add per-cluster meters.
+   *
+   * @return closing it removes the listener (an application context that closes while the JVM and
+   *     its clusters live on)
    */
-  public static void onCluster(Consumer<LagwiseCluster> listener) {
-    Observers.onCluster(listener);
+  public static AutoCloseable onCluster(Consumer<LagwiseCluster> listener) {
+    return Observers.onCluster(listener);
   }
 
   /**

@@ -30,7 +30,7 @@ public final class Observers {
     return List.copyOf(CLUSTERS);
   }
 
-  public static void onCluster(Consumer<LagwiseCluster> listener) {
+  public static AutoCloseable onCluster(Consumer<LagwiseCluster> listener) {
     List<Handle> existing;
     synchronized (Observers.class) {
       LISTENERS.add(listener);
@@ -39,6 +39,11 @@ public final class Observers {
     for (Handle h : existing) {
       listener.accept(h);
     }
+    return () -> {
+      synchronized (Observers.class) {
+        LISTENERS.remove(listener);
+      }
+    };
   }
 
   public static void setRouteListener(RouteListener listener) {

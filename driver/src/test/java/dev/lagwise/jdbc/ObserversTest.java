@@ -78,13 +78,15 @@ class ObserversTest {
   }
 
   @Test
-  void aClusterListenerSeesEachClusterOnceWithItsNameAndMaxLag() throws SQLException {
+  void aClusterListenerSeesEachClusterOnceWithItsNameAndMaxLag() throws Exception {
     List<LagwiseCluster> seen = new ArrayList<>();
+    AutoCloseable listening;
     try (Connection c = connect()) {
       // Added after the cluster exists: told at once.
-      LagwiseClusters.onCluster(
+      listening =
+          LagwiseClusters.onCluster(
           cl -> {
-            if (cl.name().contains(primary) || cl.name().contains("late" + primary)) {
+            if (cl.name().endsWith("," + primary + ":5432/shop")) {
               seen.add(cl);
             }
           });
@@ -108,5 +110,11 @@ class ObserversTest {
       assertThat(seen).hasSize(2);
       assertThat(seen.get(1).name()).contains(primary);
     }
+    listening.close();
+    primary = "after" + primary;
+    try (Connection unheard = connect()) {
+      assertThat(unheard).isNotNull();
+    }
+    assertThat(seen).hasSize(2);
   }
 }
