@@ -85,11 +85,11 @@ class ObserversTest {
       // Added after the cluster exists: told at once.
       listening =
           LagwiseClusters.onCluster(
-          cl -> {
-            if (cl.name().endsWith("," + primary + ":5432/shop")) {
-              seen.add(cl);
-            }
-          });
+              cl -> {
+                if (cl.name().endsWith("," + primary + ":5432/shop")) {
+                  seen.add(cl);
+                }
+              });
       assertThat(seen).hasSize(1);
       LagwiseCluster cluster = seen.get(0);
       assertThat(cluster.name()).isEqualTo(replica + ":5433," + primary + ":5432/shop");
