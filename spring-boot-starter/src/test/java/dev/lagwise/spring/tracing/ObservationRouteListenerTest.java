@@ -1,0 +1,63 @@
+package dev.lagwise.spring.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lagwise.routing.RouteReason;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.observation.transport.ReceiverContext;
+import org.junit.jupiter.api.Test;
+
+/** The attributes a routed statement leaves on the current observation. */
+class ObservationRouteListenerTest {
+
+  private final TestObservationRegistry registry = TestObservationRegistry.create();
+  private final ObservationRouteListener listener = new ObservationRouteListener(registry);
+
+  @Test
+  void aStatementInsideAJdbcObservationNamesItsNode() {
+    Observation.createNotStarted("jdbc.query", registry)
+        .observe(() -> listener.routed("db2", 5433, RouteReason.REPLICA, false));
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasObservationWithNameEqualTo("jdbc.query")
+        .that()
+        .hasHighCardinalityKeyValue("server.address", "db2")
+        .hasHighCardinalityKeyValue("server.port", "5433")
+        .hasHighCardinalityKeyValue("lagwise.route.reason", "replica")
+        .hasHighCardinalityKeyValue("lagwise.node.role", "replica")
+        .doesNotHaveLowCardinalityKeyValueWithKey("server.address");
+  }
+
+  @Test
+  void theLastStatementOfAnObservationWins() {
+    Observation.createNotStarted("jdbc.query", registry)
+        .observe(
+            () -> {
+              listener.routed("db2", 5433, RouteReason.REPLICA, false);
+              listener.routed("db1", 5432, RouteReason.WRITE, true);
+            });
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasObservationWithNameEqualTo("jdbc.query")
+        .that()
+        .hasHighCardinalityKeyValue("server.address", "db1")
+        .hasHighCardinalityKeyValue("lagwise.route.reason", "write")
+        .hasHighCardinalityKeyValue("lagwise.node.role", "primary");
+  }
+
+  @Test
+  void aServerObservationKeepsItsOwnServerAddress() {
+    ReceiverContext<Object> http = new ReceiverContext<>((carrier, key) -> null);
+    Observation.createNotStarted("http.server.requests", () -> http, registry)
+        .observe(() -> listener.routed("db2", 5433, RouteReason.REPLICA, false));
+    assertThat(http.getHighCardinalityKeyValues().stream().map(KeyValue::getKey))
+        .containsExactlyInAnyOrder("lagwise.route.reason", "lagwise.node.role");
+  }
+
+  @Test
+  void noObservationNoWork() {
+    listener.routed("db2", 5433, RouteReason.REPLICA, false);
+    TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyObservation();
+  }
+}
