@@ -40,6 +40,7 @@ public class LagwiseTracingAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "io.opentelemetry.api.trace.Span")
+  @ConditionalOnMissingBean(type = "io.micrometer.observation.ObservationRegistry")
   static class OpenTelemetry {
     @Bean
     @ConditionalOnMissingBean
