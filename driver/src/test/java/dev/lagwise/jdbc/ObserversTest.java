@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lagwise.LagwiseCluster;
 import dev.lagwise.LagwiseClusters;
 import dev.lagwise.LagwiseConnection;
+import dev.lagwise.WaitStats;
 import dev.lagwise.routing.RouteReason;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,5 +117,26 @@ class ObserversTest {
       assertThat(unheard).isNotNull();
     }
     assertThat(seen).hasSize(2);
+  }
+
+  @Test
+  void aReadThatWaitsForAReplicaInVainIsCountedAsTimedOut() throws SQLException {
+    StubDriver.DOWN.put(replica + ":5433", true);
+    Properties p = new Properties();
+    p.setProperty("user", "app");
+    p.setProperty("password", "hunter2");
+    p.setProperty("lagwise.waitForReplica", "50ms");
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:lagwise:postgresql://" + replica + ":5433," + primary + ":5432/shop", p)) {
+      LagwiseConnection l = c.unwrap(LagwiseConnection.class);
+      assertThat(l.stats().replicaWaits()).isEqualTo(new WaitStats(0, 0, 0, 0));
+      run(c, "SELECT 'waits'");
+      assertThat(StubDriver.hostsFor("waits")).containsExactly(primary + ":5432");
+      WaitStats w = l.stats().replicaWaits();
+      assertThat(w.timedOut()).isEqualTo(1);
+      assertThat(w.timedOutNanos()).isGreaterThanOrEqualTo(50_000_000L);
+      assertThat(w.served()).isZero();
+    }
   }
 }

@@ -74,7 +74,8 @@ final class ReplicaSelector {
       topology.chase(need);
     }
     if (waitNanos > 0) {
-      long deadline = ticker.getAsLong() + waitNanos;
+      long start = ticker.getAsLong();
+      long deadline = start + waitNanos;
       for (long left = waitNanos; left > 0; left = deadline - ticker.getAsLong()) {
         try {
           topology.awaitNewView(s, left);
@@ -85,9 +86,11 @@ final class ReplicaSelector {
         s = topology.view();
         replica = choose(s, positions.need(s), false, only);
         if (replica >= 0) {
+          shared.waits.record(ticker.getAsLong() - start, true);
           return replica;
         }
       }
+      shared.waits.record(ticker.getAsLong() - start, false);
     }
     return -1;
   }
