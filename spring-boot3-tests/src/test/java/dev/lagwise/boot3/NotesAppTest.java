@@ -190,6 +190,34 @@ class NotesAppTest {
   }
 
   @Test
+  void aReadThatWaitsForAPausedReplicaInVainIsTimed() {
+    String name = lagwiseCluster().name();
+    double before =
+        meters
+            .get("lagwise.replica.waits")
+            .tags("cluster", name, "outcome", "primary")
+            .functionTimer()
+            .count();
+    cluster.replicas().forEach(Node::pauseReplay);
+    try {
+      jdbc.update("INSERT INTO " + Note.TABLE + " (text) VALUES ('waited')");
+      // Causal read-your-writes: no replica has the insert, so the read waits 2 s, then the
+      // primary.
+      jdbc.queryForObject("SELECT count(*) FROM " + Note.TABLE, Long.class);
+    } finally {
+      cluster.replicas().forEach(Node::resumeReplay);
+    }
+    var timer =
+        meters
+            .get("lagwise.replica.waits")
+            .tags("cluster", name, "outcome", "primary")
+            .functionTimer();
+    assertThat(timer.count()).isEqualTo(before + 1);
+    assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isGreaterThanOrEqualTo(2000);
+  }
+
+  @Test
   void theMetricsEndpointShowsTheLag() throws Exception {
     jdbc.queryForObject("SELECT 1", Integer.class);
     HttpResponse<String> r = get("/actuator/metrics/lagwise.node.lag");

@@ -5,19 +5,21 @@ import dev.lagwise.LagwiseClusters;
 import dev.lagwise.NodeStats;
 import dev.lagwise.routing.RouteReason;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The meters of every Lagwise cluster in this JVM, including clusters first connected to after
  * binding (docs/spring-boot.md lists them). Every value is read from the statistics the driver
- * already keeps, when the registry asks: no query, no timer of our own. Tags are the cluster's name
- * (hosts and database), a host and a role or route reason; never a token, SQL or a user.
+ * already keeps, when the registry asks: no query, no timing of our own. Tags are the cluster's
+ * name (hosts and database), a host and a role or route reason; never a token, SQL or a user.
  *
  * <p>A host's role changes (a failover), so it is not a tag of the lag gauges: {@code
  * lagwise.node.role} has one series per possible role, 1 for the current one, to join on.
@@ -107,6 +109,28 @@ public class LagwiseMeterBinder implements MeterBinder, AutoCloseable {
                   .and("role", reason == RouteReason.REPLICA ? "replica" : "primary"))
           .register(registry);
     }
+    waits(registry, cluster, clusterTag);
+  }
+
+  private static void waits(MeterRegistry registry, LagwiseCluster cluster, Tags clusterTag) {
+    FunctionTimer.builder(
+            "lagwise.replica.waits",
+            cluster,
+            c -> c.stats().replicaWaits().served(),
+            c -> c.stats().replicaWaits().servedNanos(),
+            TimeUnit.NANOSECONDS)
+        .description("Reads that waited for a replica (lagwise.waitForReplica) and ran on one")
+        .tags(clusterTag.and("outcome", "replica"))
+        .register(registry);
+    FunctionTimer.builder(
+            "lagwise.replica.waits",
+            cluster,
+            c -> c.stats().replicaWaits().timedOut(),
+            c -> c.stats().replicaWaits().timedOutNanos(),
+            TimeUnit.NANOSECONDS)
+        .description("Reads that waited for a replica in vain and ran on the primary")
+        .tags(clusterTag.and("outcome", "primary"))
+        .register(registry);
   }
 
   private static NodeStats nodeOf(LagwiseCluster cluster, int node) {
