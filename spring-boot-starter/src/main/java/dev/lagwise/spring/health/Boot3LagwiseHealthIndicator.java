@@ -6,7 +6,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 
 /** {@link LagwiseHealth} as Boot 3.5's health indicator. */
-public class Boot3LagwiseHealthIndicator implements HealthIndicator {
+final class Boot3LagwiseHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {

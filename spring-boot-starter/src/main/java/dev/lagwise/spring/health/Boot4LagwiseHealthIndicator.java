@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /** {@link LagwiseHealth} as Boot 4.0's health indicator. */
-public class Boot4LagwiseHealthIndicator implements HealthIndicator {
+final class Boot4LagwiseHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {

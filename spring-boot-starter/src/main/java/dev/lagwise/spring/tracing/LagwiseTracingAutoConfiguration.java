@@ -50,14 +50,14 @@ public class LagwiseTracingAutoConfiguration {
   }
 
   /** The listener, set when the context starts and removed when it closes. */
-  public static final class Installed implements InitializingBean, DisposableBean {
+  static final class Installed implements InitializingBean, DisposableBean {
     private final RouteListener listener;
 
     Installed(RouteListener listener) {
       this.listener = listener;
     }
 
-    public RouteListener listener() {
+    RouteListener listener() {
       return listener;
     }
 
