@@ -7,7 +7,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Puts the node that ran a statement on the current Micrometer {@link Observation} (which a tracing
@@ -36,8 +35,7 @@ final class ObservationRouteListener implements RouteListener {
   }
 
   private final ObservationRegistry registry;
-  private final ConcurrentHashMap<String, KeyValue> hosts = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, KeyValue> ports = new ConcurrentHashMap<>();
+  private final NodeKeyValues nodes = new NodeKeyValues();
 
   ObservationRouteListener(ObservationRegistry registry) {
     this.registry = registry;
@@ -52,9 +50,9 @@ final class ObservationRouteListener implements RouteListener {
     o.highCardinalityKeyValue(REASONS[reason.ordinal()]);
     o.highCardinalityKeyValue(primary ? PRIMARY : REPLICA);
     if (!(o.getContext() instanceof ReceiverContext<?>)) {
-      o.highCardinalityKeyValue(hosts.computeIfAbsent(host, h -> KeyValue.of("server.address", h)));
-      o.highCardinalityKeyValue(
-          ports.computeIfAbsent(port, p -> KeyValue.of("server.port", Integer.toString(p))));
+      NodeKeyValues.Entry node = nodes.of(host, port);
+      o.highCardinalityKeyValue(node.address());
+      o.highCardinalityKeyValue(node.portValue());
     }
   }
 }

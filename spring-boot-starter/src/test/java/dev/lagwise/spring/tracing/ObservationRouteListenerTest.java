@@ -60,4 +60,16 @@ class ObservationRouteListenerTest {
     listener.routed("db2", 5433, RouteReason.REPLICA, false);
     TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyObservation();
   }
+
+  @Test
+  void eachNodesKeyValuesAreMadeOnce() {
+    NodeKeyValues cache = new NodeKeyValues();
+    NodeKeyValues.Entry a = cache.of("127.0.0.1", 5432);
+    assertThat(cache.of(new String("127.0.0.1"), 5432)).isSameAs(a);
+    NodeKeyValues.Entry b = cache.of("127.0.0.1", 5433);
+    assertThat(b).isNotSameAs(a);
+    assertThat(b.portValue()).isEqualTo(KeyValue.of("server.port", "5433"));
+    assertThat(cache.of("127.0.0.1", 5432)).isSameAs(a);
+    assertThat(a.address()).isEqualTo(KeyValue.of("server.address", "127.0.0.1"));
+  }
 }
