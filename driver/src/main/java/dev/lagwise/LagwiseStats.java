@@ -20,4 +20,9 @@ public interface LagwiseStats {
 
   /** Successful statements, the sum of {@link #statementsByReason()}. */
   long statementsTotal();
+
+  /** Reads that waited for a replica ({@code lagwise.waitForReplica}). */
+  default WaitStats replicaWaits() {
+    return WaitStats.NONE;
+  }
 }

@@ -70,7 +70,7 @@ final class Cluster {
     this.shared = new SharedPositions(names.size());
     this.positions = spec.dialect.newPositions();
     this.context = new ContextBinding(positions);
-    this.counters = new RoutingCounters(names.size());
+    this.counters = new RoutingCounters(spec.hosts);
     String probeQuery = probeQuery(spec);
     this.monitor =
         new ClusterMonitor(

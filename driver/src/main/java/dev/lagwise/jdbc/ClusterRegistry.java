@@ -30,6 +30,7 @@ final class ClusterRegistry {
           // Created with its monitor acquired for this caller.
           cluster = new Cluster(spec);
           CLUSTERS.put(key, cluster);
+          Observers.created(cluster);
           return cluster;
         }
       }

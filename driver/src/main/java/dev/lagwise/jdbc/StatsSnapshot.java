@@ -2,8 +2,10 @@ package dev.lagwise.jdbc;
 
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.NodeStats;
+import dev.lagwise.WaitStats;
 import dev.lagwise.monitor.ClusterSnapshot;
 import dev.lagwise.monitor.NodeStatus;
+import dev.lagwise.routing.ReplicaWaits;
 import dev.lagwise.routing.RouteReason;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -12,7 +14,10 @@ import java.util.Map;
 
 /** The statistics of one cluster as of {@link #of}. */
 record StatsSnapshot(
-    EnumMap<RouteReason, Long> byReason, List<NodeStats> nodes, long statementsTotal)
+    EnumMap<RouteReason, Long> byReason,
+    List<NodeStats> nodes,
+    long statementsTotal,
+    WaitStats replicaWaits)
     implements LagwiseStats {
 
   static StatsSnapshot of(Cluster cluster) {
@@ -47,7 +52,9 @@ record StatsSnapshot(
               cluster.counters.node(i),
               Masking.scrub(s.error(i), password)));
     }
-    return new StatsSnapshot(byReason, List.copyOf(nodes), total);
+    ReplicaWaits w = cluster.shared.waits;
+    WaitStats waits = new WaitStats(w.served(), w.servedNanos(), w.timedOut(), w.timedOutNanos());
+    return new StatsSnapshot(byReason, List.copyOf(nodes), total, waits);
   }
 
   @Override

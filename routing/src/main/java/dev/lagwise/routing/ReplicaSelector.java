@@ -83,7 +83,8 @@ final class ReplicaSelector {
       topology.chase(need);
     }
     if (waitNanos > 0) {
-      long deadline = ticker.getAsLong() + waitNanos;
+      long start = ticker.getAsLong();
+      long deadline = start + waitNanos;
       for (long left = waitNanos; left > 0; left = deadline - ticker.getAsLong()) {
         try {
           topology.awaitNewView(s, left);
@@ -95,9 +96,11 @@ final class ReplicaSelector {
         lastNeed = positions.need(s);
         replica = choose(s, lastNeed, false, only);
         if (replica >= 0) {
+          shared.waits.record(ticker.getAsLong() - start, true);
           return replica;
         }
       }
+      shared.waits.record(ticker.getAsLong() - start, false);
     }
     return -1;
   }

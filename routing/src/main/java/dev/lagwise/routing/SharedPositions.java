@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every router of one cluster in this JVM shares: the JVM-wide causal position, and the
- * balancer's counters. Owned by the driver's per-cluster object; lock-free.
+ * What every router of one cluster in this JVM shares: the JVM-wide causal position, the balancer's
+ * counters, and the count of waits for a replica. Owned by the driver's per-cluster object;
+ * lock-free.
  */
 public final class SharedPositions {
 
@@ -30,6 +31,9 @@ public final class SharedPositions {
   final AtomicIntegerArray inFlight;
 
   private final AtomicInteger nextReplica = new AtomicInteger();
+
+  /** Reads that waited for a replica, for statistics. */
+  public final ReplicaWaits waits = new ReplicaWaits();
 
   public SharedPositions(int nodes) {
     this.inFlight = new AtomicIntegerArray(nodes);

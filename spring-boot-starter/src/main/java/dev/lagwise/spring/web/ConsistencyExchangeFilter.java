@@ -36,7 +36,7 @@ public final class ConsistencyExchangeFilter implements ExchangeFilterFunction {
   }
 
   private ClientRequest withToken(ClientRequest request, ConsistencyToken token) {
-    if (request.headers().containsKey(header)) {
+    if (request.headers().getFirst(header) != null) {
       return request;
     }
     return ClientRequest.from(request).header(header, token.toString()).build();

@@ -25,7 +25,7 @@ public final class ConsistencyHeaderInterceptor implements ClientHttpRequestInte
       HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
     ConsistencyContext c = ConsistencyContext.current();
     ConsistencyToken token = c == null ? null : c.token();
-    if (token != null && !request.getHeaders().containsKey(header)) {
+    if (token != null && request.getHeaders().getFirst(header) == null) {
       request.getHeaders().set(header, token.toString());
     }
     return execution.execute(request, body);

@@ -51,8 +51,8 @@ public class LagwiseWebAutoConfiguration {
     if (url.startsWith("jdbc:lagwise:postgresql:")) {
       return "pg";
     }
-    if (url.startsWith("jdbc:lagwise:mariadb:")) {
-      return "mariadb";
+    if (url.startsWith("jdbc:lagwise:mariadb:") || url.startsWith("jdbc:lagwise:mysql:")) {
+      return "gtid"; // MariaDB or MySQL tokens: the server's flavour decides which
     }
     return null;
   }
@@ -104,39 +104,15 @@ public class LagwiseWebAutoConfiguration {
     }
   }
 
-  /** Boot 3.x's customizer (Boot 4.0 moved it to spring-boot-restclient). */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.web.client.RestClientCustomizer")
-  static class RestClients {
-    @Bean
-    org.springframework.boot.web.client.RestClientCustomizer lagwiseRestClientCustomizer(
-        LagwiseWebProperties properties) {
-      ConsistencyHeaderInterceptor interceptor =
-          new ConsistencyHeaderInterceptor(properties.getHeader());
-      return builder -> builder.requestInterceptor(interceptor);
-    }
-
-    @Bean
-    org.springframework.boot.web.client.RestTemplateCustomizer lagwiseRestTemplateCustomizer(
-        LagwiseWebProperties properties) {
-      ConsistencyHeaderInterceptor interceptor =
-          new ConsistencyHeaderInterceptor(properties.getHeader());
-      return template -> template.getInterceptors().add(interceptor);
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(
-      name = {
-        "org.springframework.boot.web.reactive.function.client.WebClientCustomizer",
-        "org.springframework.web.reactive.function.client.ExchangeFilterFunction"
-      })
-  static class WebClients {
-    @Bean
-    org.springframework.boot.web.reactive.function.client.WebClientCustomizer
-        lagwiseWebClientCustomizer(LagwiseWebProperties properties) {
-      ConsistencyExchangeFilter filter = new ConsistencyExchangeFilter(properties.getHeader());
-      return builder -> builder.filter(filter);
-    }
+  /**
+   * Outgoing calls carry the request's token: RestTemplate and RestClient.Builder beans get the
+   * header interceptor, WebClient.Builder beans the exchange filter. A bean post-processor on
+   * Spring Framework's own types rather than Boot's customizers, which moved between Boot 3.5 and
+   * 4.0: the same code serves both.
+   */
+  @Bean
+  static ConsistencyClientsPostProcessor lagwiseConsistencyClients(Environment environment) {
+    return new ConsistencyClientsPostProcessor(
+        environment.getProperty("lagwise.web.header", LagwiseWebProperties.DEFAULT_HEADER));
   }
 }

@@ -10,8 +10,10 @@ public class LagwiseWebProperties {
   /** Bind a request scope to every HTTP request and carry its token in a header and a cookie. */
   private boolean enabled = true;
 
+  static final String DEFAULT_HEADER = "Lagwise-Consistency";
+
   /** Request and response header that carries the consistency token (unsigned, for services). */
-  private String header = "Lagwise-Consistency";
+  private String header = DEFAULT_HEADER;
 
   /** Cookie that carries the signed consistency token across redirects (browsers). */
   private String cookieName = "lagwise-consistency";

@@ -55,8 +55,18 @@ final class TokenCodec {
     }
   }
 
+  /**
+   * {@code gtid}: a MySQL or MariaDB cluster, whose flavour (and so token engine) the server
+   * decides, not the URL: both GTID engines are let through and the driver refuses the wrong one.
+   */
+  private boolean accepts(String tokenEngine) {
+    return engine == null
+        || engine.equals(tokenEngine)
+        || engine.equals("gtid") && (tokenEngine.equals("mariadb") || tokenEngine.equals("mysql"));
+  }
+
   private ConsistencyToken judge(ConsistencyToken token) {
-    if (token == null || (engine != null && !engine.equals(token.engine()))) {
+    if (token == null || !accepts(token.engine())) {
       metrics.rejected();
       return null;
     }

@@ -63,7 +63,7 @@ final class TokenResponse extends HttpServletResponseWrapper {
       return;
     }
     setHeader(header, token.toString());
-    if (carried == null || token.compareTo(carried) > 0) {
+    if (carried == null || !carried.covers(token)) {
       ResponseCookie cookie =
           ResponseCookie.from(cookieName, codec.cookieValue(token))
               .httpOnly(true)

@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code ,} would not be, in every browser). A valid signature only proves this application (or one
  * sharing its key) issued the token; the driver still clamps it.
  */
-final class TokenSigner {
+public final class TokenSigner {
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -23,7 +23,7 @@ final class TokenSigner {
 
   private final SecretKeySpec key;
 
-  TokenSigner(byte[] key) {
+  public TokenSigner(byte[] key) {
     if (key.length < 32) {
       throw new IllegalArgumentException(
           "lagwise.web.signing-key must be at least 32 bytes (base64), got " + key.length);
@@ -31,13 +31,13 @@ final class TokenSigner {
     this.key = new SecretKeySpec(key, "HmacSHA256");
   }
 
-  String sign(ConsistencyToken token) {
+  public String sign(ConsistencyToken token) {
     byte[] text = token.toString().getBytes(StandardCharsets.US_ASCII);
     return ENCODER.encodeToString(text) + "." + ENCODER.encodeToString(mac(text));
   }
 
   /** The token in a validly signed value; null for anything else. */
-  ConsistencyToken verify(String value) {
+  public ConsistencyToken verify(String value) {
     if (value == null || value.length() > MAX_VALUE) {
       return null;
     }

@@ -89,8 +89,8 @@ class TokenCodecTest {
       nullValues = "-",
       value = {
         "'jdbc:lagwise:postgresql://a,b/db', pg",
-        "'jdbc:lagwise:mariadb://a,b/db',    mariadb",
-        "'jdbc:lagwise:mysql://a,b/db',      -",
+        "'jdbc:lagwise:mariadb://a,b/db',    gtid",
+        "'jdbc:lagwise:mysql://a,b/db',      gtid",
         "jdbc:postgresql://a/db,           -",
         "-,                                -",
       })

@@ -1,9 +1,11 @@
-package dev.lagwise.spring.web;
+package dev.lagwise.boot3.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lagwise.ConsistencyToken;
-import dev.lagwise.spring.web.app.WebApp;
+import dev.lagwise.boot3.web.app.WebApp;
+import dev.lagwise.spring.web.LagwiseWebMetrics;
+import dev.lagwise.spring.web.TokenSigner;
 import dev.lagwise.testkit.Cluster;
 import dev.lagwise.testkit.Node;
 import dev.lagwise.testkit.ReplicatedCluster;
@@ -89,6 +91,8 @@ class RequestScopeWebTest {
   static ConfigurableApplicationContext app(String... extra) {
     List<String> p = new ArrayList<>();
     p.add("server.port=0");
+    // Not the notes application's application.properties: this test configures everything.
+    p.add("spring.config.name=lagwise-request-scope-test");
     p.add(
         "spring.datasource.url="
             + cluster.lagwiseUrl()

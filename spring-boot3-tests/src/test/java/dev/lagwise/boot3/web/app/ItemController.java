@@ -1,4 +1,4 @@
-package dev.lagwise.spring.web.app;
+package dev.lagwise.boot3.web.app;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
