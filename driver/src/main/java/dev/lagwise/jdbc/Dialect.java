@@ -87,8 +87,8 @@ enum Dialect {
 
   /**
    * Whether a transaction is open on {@code c}, as the vendor driver tracks it; null when it does
-   * not say. PgJDBC does, from every ReadyForQuery message; MariaDB Connector/J from the status
-   * flags of every OK packet.
+   * not say. PgJDBC does, from every ReadyForQuery message; MariaDB Connector/J and MySQL
+   * Connector/J from the status flags of every OK packet.
    */
   Boolean transactionOpen(java.sql.Connection c) {
     switch (this) {
@@ -96,6 +96,8 @@ enum Dialect {
         return PgTransactionState.open(c);
       case MARIADB:
         return MariaDbTransactionState.open(c);
+      case MYSQL:
+        return MySqlTransactionState.open(c);
       default:
         return null;
     }

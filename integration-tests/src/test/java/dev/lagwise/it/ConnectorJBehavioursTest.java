@@ -293,6 +293,39 @@ class ConnectorJBehavioursTest {
     }
   }
 
+  /**
+   * A transaction begun inside a multi-statement string is seen through Connector/J's server
+   * status: {@code commit()} then commits it, as on Connector/J alone.
+   */
+  @Test
+  void aTransactionBegunInAMultiStatementStringIsCommittedByCommit(Cluster cluster)
+      throws Exception {
+    table(cluster, "cjb_multi_tx", "id int PRIMARY KEY");
+    try (Connection c = lagwise(cluster, "allowMultiQueries=true");
+        Statement s = c.createStatement()) {
+      s.execute("START TRANSACTION; INSERT INTO cjb_multi_tx VALUES (1)");
+      c.setAutoCommit(false);
+      c.commit();
+      assertThat(countOnPrimary(cluster, "cjb_multi_tx")).as("committed by commit()").isEqualTo(1);
+      // DDL commits implicitly: the same with a statement that follows it.
+      c.setAutoCommit(true);
+      s.execute("START TRANSACTION; INSERT INTO cjb_multi_tx VALUES (2)");
+      s.execute("CREATE TABLE IF NOT EXISTS cjb_multi_tx2 (id int)");
+      assertThat(countOnPrimary(cluster, "cjb_multi_tx")).as("committed by DDL").isEqualTo(2);
+      s.execute("INSERT INTO cjb_multi_tx VALUES (3)");
+      assertThat(countOnPrimary(cluster, "cjb_multi_tx"))
+          .as("autocommit after the DDL")
+          .isEqualTo(3);
+    }
+  }
+
+  static long countOnPrimary(Cluster cluster, String table) throws SQLException {
+    try (Connection p = cluster.primary().connect();
+        Statement s = p.createStatement()) {
+      return value(s, "SELECT COUNT(*) FROM " + table);
+    }
+  }
+
   // ---------------------------------------------------------------- readOnlyPropagatesToServer
 
   /** What a statement did: its update count, or the SQLState it failed with. */
