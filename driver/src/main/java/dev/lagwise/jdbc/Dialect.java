@@ -103,6 +103,25 @@ enum Dialect {
     }
   }
 
+  /**
+   * Autocommit on {@code c} after SQL set it ({@code SET autocommit = ...}). PgJDBC and MariaDB
+   * Connector/J answer from the server's status; MySQL Connector/J's {@code getAutoCommit()} is its
+   * own flag, which such SQL does not change: the server's flag is read instead and Connector/J's
+   * brought in line (its {@code setAutoCommit} repeats the value to the server, a no-op there), so
+   * that its {@code commit()} and {@code setAutoCommit(true)} do what the server needs.
+   */
+  boolean autoCommitAfterSql(java.sql.Connection c) throws java.sql.SQLException {
+    boolean vendor = c.getAutoCommit();
+    if (this == MYSQL) {
+      Boolean server = MySqlTransactionState.autoCommit(c);
+      if (server != null && server != vendor) {
+        c.setAutoCommit(server);
+        return server;
+      }
+    }
+    return vendor;
+  }
+
   ConsistencyToken token(long position) {
     return this == POSTGRESQL
         ? ConsistencyToken.postgres(position)

@@ -319,6 +319,45 @@ class ConnectorJBehavioursTest {
     }
   }
 
+  /**
+   * MySQL Connector/J's {@code getAutoCommit()} is its own flag, which {@code SET autocommit=0}
+   * sent as SQL does not change. Lagwise follows the server's status flags instead (and brings
+   * Connector/J's flag along), so that the statements after it are a transaction on one node and
+   * {@code setAutoCommit(true)} reaches the server and commits, as it does on Connector/J alone.
+   */
+  @Test
+  void setAutocommitInSqlIsFollowedFromTheServer(Cluster cluster) throws Exception {
+    table(cluster, "cjb_sql_ac", "id int PRIMARY KEY");
+    try (Connection c = lagwise(cluster, "");
+        Statement s = c.createStatement()) {
+      s.execute("SET autocommit = 0");
+      assertThat(c.getAutoCommit()).as("the server's autocommit").isFalse();
+      s.execute("INSERT INTO cjb_sql_ac VALUES (1)");
+      assertThat(countOnPrimary(cluster, "cjb_sql_ac")).as("not committed yet").isZero();
+      c.setAutoCommit(true);
+      assertThat(countOnPrimary(cluster, "cjb_sql_ac"))
+          .as("setAutoCommit(true) commits")
+          .isEqualTo(1);
+      s.execute("SET @@session.autocommit = 0");
+      s.execute("INSERT INTO cjb_sql_ac VALUES (2)");
+      c.commit();
+      assertThat(countOnPrimary(cluster, "cjb_sql_ac")).as("commit() commits").isEqualTo(2);
+      s.execute("SET autocommit = 1");
+      assertThat(c.getAutoCommit()).isTrue();
+      s.execute("INSERT INTO cjb_sql_ac VALUES (3)");
+      assertThat(countOnPrimary(cluster, "cjb_sql_ac")).as("autocommit again").isEqualTo(3);
+    }
+    try (Connection c = vendor(cluster, "");
+        Statement s = c.createStatement()) {
+      s.execute("SET autocommit = 0");
+      s.execute("INSERT INTO cjb_sql_ac VALUES (11)");
+      c.setAutoCommit(true);
+      assertThat(countOnPrimary(cluster, "cjb_sql_ac"))
+          .as("Connector/J alone: setAutoCommit(true) commits")
+          .isEqualTo(4);
+    }
+  }
+
   static long countOnPrimary(Cluster cluster, String table) throws SQLException {
     try (Connection p = cluster.primary().connect();
         Statement s = p.createStatement()) {
