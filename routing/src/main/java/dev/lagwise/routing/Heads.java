@@ -35,7 +35,7 @@ final class Heads {
     }
     int k = a.keyword();
     boolean my = a.mysql;
-    if (my && commitsImplicitly(a, k)) {
+    if (my && k != Keywords.SELECT && commitsImplicitly(a, k)) {
       // MySQL and MariaDB commit the open transaction before these statements (CREATE and DROP
       // unless TEMPORARY: see create and drop).
       a.flags |= Classification.IMPLICIT_COMMIT;
