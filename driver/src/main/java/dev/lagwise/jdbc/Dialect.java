@@ -35,8 +35,8 @@ enum Dialect {
 
   /**
    * Whether a transaction is open on {@code c}, as the vendor driver tracks it; null when it does
-   * not say. PgJDBC does, from every ReadyForQuery message; MariaDB Connector/J from the status
-   * flags of every OK packet.
+   * not say. PgJDBC does, from every ReadyForQuery message; MariaDB Connector/J and MySQL
+   * Connector/J from the status flags of every OK packet.
    */
   Boolean transactionOpen(java.sql.Connection c) {
     switch (this) {
@@ -49,6 +49,25 @@ enum Dialect {
       default:
         return null;
     }
+  }
+
+  /**
+   * Autocommit on {@code c} after SQL set it ({@code SET autocommit = ...}). PgJDBC and MariaDB
+   * Connector/J answer from the server's status; MySQL Connector/J's {@code getAutoCommit()} is its
+   * own flag, which such SQL does not change: the server's flag is read instead and Connector/J's
+   * brought in line (its {@code setAutoCommit} repeats the value to the server, a no-op there), so
+   * that its {@code commit()} and {@code setAutoCommit(true)} do what the server needs.
+   */
+  boolean autoCommitAfterSql(java.sql.Connection c) throws java.sql.SQLException {
+    boolean vendor = c.getAutoCommit();
+    if (this == MYSQL) {
+      Boolean server = ConnectorJTransactionState.autoCommit(c);
+      if (server != null && server != vendor) {
+        c.setAutoCommit(server);
+        return server;
+      }
+    }
+    return vendor;
   }
 
   /** The part after {@code jdbc:lagwise:} that selects this dialect, e.g. {@code postgresql://}. */

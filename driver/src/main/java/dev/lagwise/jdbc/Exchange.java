@@ -200,7 +200,7 @@ final class Exchange {
       capture();
     }
     if ((fx & Effects.SYNC_AUTOCOMMIT) != 0) {
-      boolean on = pc.connection.getAutoCommit();
+      boolean on = connection.spec.dialect.autoCommitAfterSql(pc.connection);
       pc.autoCommitSetBySql(on);
       apply(router.autoCommitSetBySql(on), pc, sql);
     }

@@ -56,8 +56,13 @@ final class Analyzer {
 
   boolean setComma;
 
-  Analyzer(String sql, boolean mysql, boolean altBackslash, SqlClassifier classifier) {
-    this.lx = new Lexer(sql, mysql, altBackslash);
+  Analyzer(
+      String sql,
+      boolean mysql,
+      boolean altBackslash,
+      boolean execAsComment,
+      SqlClassifier classifier) {
+    this.lx = new Lexer(sql, mysql, altBackslash, execAsComment);
     this.sql = sql;
     this.mysql = mysql;
     this.builtins = mysql ? FunctionSets.MYSQL : FunctionSets.POSTGRESQL;
@@ -217,8 +222,10 @@ final class Analyzer {
           find(FOUND_PIN, "SELECT INTO @variable");
         } else if (k == Keywords.TEMP || k == Keywords.TEMPORARY) {
           find(FOUND_PIN, "SELECT INTO TEMP creates a temporary table");
-        } else if (k == Keywords.OUTFILE || k == Keywords.DUMPFILE) {
-          find(FOUND_WRITE, "SELECT INTO OUTFILE");
+        } else if (k == Keywords.OUTFILE) {
+          find(FOUND_WRITE, "SELECT INTO OUTFILE writes a file on the server");
+        } else if (k == Keywords.DUMPFILE) {
+          find(FOUND_WRITE, "SELECT INTO DUMPFILE writes a file on the server");
         } else {
           find(FOUND_WRITE, "SELECT INTO");
         }
@@ -240,6 +247,15 @@ final class Analyzer {
           nHash = lx.hash;
           nQuoted = t == QUOTED;
           nEscaped = t == QUOTED && lx.escaped;
+          if (mysql
+              && mode == READ_MODE
+              && prevTok == DOT
+              && t == WORD
+              && (isWord("nextval") || isWord("currval"))) {
+            // MariaDB's Oracle mode: seq.nextval advances the sequence, seq.currval is this
+            // session's last value. A column of that name is taken for one: the safe side.
+            find(FOUND_WRITE, "sequence " + text().toUpperCase(Locale.ROOT) + " (Oracle mode)");
+          }
           if (t == WORD && endsWithIsolation(lx.start, lx.end)) {
             flags |= Classification.ISOLATION;
           } else if (t == WORD && isWord(lx.start, lx.end, "serializable")) {
@@ -466,6 +482,10 @@ final class Analyzer {
       flags |= Classification.ISOLATION;
     }
     if (mode == SET_MODE) {
+      if (e - name == 10 && sql.regionMatches(true, name, "autocommit", 0, 10)) {
+        find(FOUND_PIN, "SET autocommit changes the transaction mode");
+        flags |= Classification.AUTOCOMMIT;
+      }
       if (dot >= s
           && !sql.regionMatches(true, s, "session.", 0, 8)
           && !sql.regionMatches(true, s, "local.", 0, 6)) {

@@ -35,32 +35,16 @@ final class Heads {
     }
     int k = a.keyword();
     boolean my = a.mysql;
-    if (my
-        && (k == Keywords.CREATE
-            || k == Keywords.LOCK
-            || k == Keywords.BEGIN
-            || k == Keywords.START
-            || isAny(a, "alter", "drop", "rename", "truncate", "grant", "revoke"))) {
-      // MySQL commits the open transaction before these statements.
+    if (my && k != Keywords.SELECT && commitsImplicitly(a, k)) {
+      // MySQL and MariaDB commit the open transaction before these statements (CREATE and DROP
+      // unless TEMPORARY: see create and drop).
       a.flags |= Classification.IMPLICIT_COMMIT;
     }
     if (k == Keywords.SELECT || k == Keywords.WITH || k == Keywords.VALUES || k == Keywords.TABLE) {
       return read(a, t, null);
     }
     if (k == Keywords.SHOW) {
-      t = lx.next();
-      int k2 = a.keyword();
-      if (my
-          && (k2 == Keywords.WARNINGS
-              || k2 == Keywords.ERRORS
-              || k2 == Keywords.COUNT
-              || k2 == Keywords.PROFILE
-              || k2 == Keywords.PROFILES)) {
-        return other(a, WRITE, "SHOW about this session's last statements", lx.next());
-      }
-      t = a.body(READ_MODE, t, 0, -1);
-      a.readResult("read: SHOW");
-      return t;
+      return my ? showMysql(a) : show(a, lx.next());
     }
     if (k == Keywords.EXPLAIN || (my && (k == Keywords.DESCRIBE || k == Keywords.DESC))) {
       return explain(a);
@@ -118,6 +102,13 @@ final class Heads {
     if (k == Keywords.CREATE) {
       return create(a);
     }
+    if (my && isAny(a, "drop")) {
+      t = lx.next();
+      if (a.keyword() != Keywords.TEMPORARY) {
+        a.flags |= Classification.IMPLICIT_COMMIT;
+      }
+      return other(a, WRITE, "write: DROP", t);
+    }
     if (!my && k == Keywords.LOAD) {
       return other(a, SESSION_PINNING, "LOAD loads a library into the session", lx.next());
     }
@@ -126,6 +117,83 @@ final class Heads {
     }
     String word = lx.end - lx.start <= 20 ? a.text().toUpperCase(Locale.ROOT) : "statement";
     return other(a, WRITE, k >= 0 ? "write: " + Keywords.upper(k) : "write: " + word, lx.next());
+  }
+
+  /**
+   * The statements before which MySQL (and MariaDB) commit an open transaction: DDL, account
+   * management, LOCK/UNLOCK TABLES, BEGIN, table maintenance, FLUSH, RESET, plugin and replication
+   * control ("Statements That Cause an Implicit Commit" in the MySQL manual). "May": UNLOCK TABLES
+   * commits only when tables were locked, and a failed statement may or may not have committed.
+   */
+  private static boolean commitsImplicitly(Analyzer a, int k) {
+    return k == Keywords.LOCK
+        || k == Keywords.UNLOCK
+        || k == Keywords.BEGIN
+        || k == Keywords.START
+        || k == Keywords.RESET
+        || k == Keywords.ANALYZE
+        || isAny(
+            a,
+            "alter",
+            "rename",
+            "truncate",
+            "grant",
+            "revoke",
+            "check",
+            "optimize",
+            "repair",
+            "flush",
+            "cache",
+            "install",
+            "uninstall",
+            "stop",
+            "change");
+  }
+
+  private static int show(Analyzer a, int t) {
+    t = a.body(READ_MODE, t, 0, -1);
+    a.readResult("read: SHOW");
+    return t;
+  }
+
+  /**
+   * MySQL's SHOW: catalog and settings are reads; what is about this session's last statements or
+   * about the one server that answers (binary log, replication, threads, status counters, engine
+   * internals) runs on the primary, where the session's writes are.
+   */
+  private static int showMysql(Analyzer a) {
+    Lexer lx = a.lx;
+    int t = lx.next();
+    while (isAny(a, "full", "global", "session", "all")) {
+      t = lx.next();
+    }
+    int k = a.keyword();
+    if (k == Keywords.WARNINGS
+        || k == Keywords.ERRORS
+        || k == Keywords.COUNT
+        || k == Keywords.PROFILE
+        || k == Keywords.PROFILES) {
+      return other(a, WRITE, "SHOW about this session's last statements", lx.next());
+    }
+    if (k == Keywords.EXPLAIN
+        || k == Keywords.ANALYZE
+        || isAny(
+            a,
+            "master",
+            "binary",
+            "binlog",
+            "relaylog",
+            "slave",
+            "slaves",
+            "replica",
+            "replicas",
+            "processlist",
+            "status",
+            "engine",
+            "open")) {
+      return other(a, WRITE, "SHOW about one server: runs on the primary", lx.next());
+    }
+    return show(a, t);
   }
 
   /** A non-read whose body only matters for session-pinning calls. */
@@ -340,6 +408,9 @@ final class Heads {
       if (k != Keywords.LOCAL && !isAny(a, "or", "replace", "global", "unlogged")) {
         break;
       }
+    }
+    if (a.mysql) {
+      a.flags |= Classification.IMPLICIT_COMMIT;
     }
     return other(a, WRITE, "write: CREATE", t);
   }

@@ -40,6 +40,12 @@ final class Lexer {
   private final boolean mysql;
   private final boolean altBackslash;
 
+  /**
+   * Reads {@code /*! ... *&#47;} and {@code /*M! ... *&#47;} as plain comments, as a server whose
+   * version is below the comment's (or MySQL, for {@code /*M!}) does.
+   */
+  private final boolean execAsComment;
+
   private int pos;
   private boolean first = true;
   private boolean inExecComment;
@@ -64,12 +70,13 @@ final class Lexer {
   boolean hintPrimary;
   boolean hintReplica;
 
-  Lexer(String sql, boolean mysql, boolean altBackslash) {
+  Lexer(String sql, boolean mysql, boolean altBackslash, boolean execAsComment) {
     this.sql = sql;
     this.buf = sql.toCharArray();
     this.len = buf.length;
     this.mysql = mysql;
     this.altBackslash = altBackslash;
+    this.execAsComment = execAsComment;
   }
 
   String sql() {
@@ -218,7 +225,10 @@ final class Lexer {
   /** Skips a block comment at {@code pos}; false (with {@link #error}) when unterminated. */
   private boolean blockComment() {
     int p = pos + 2;
-    if (mysql && !inExecComment && (at(p) == '!' || (at(p) == 'M' && at(p + 1) == '!'))) {
+    if (mysql
+        && !execAsComment
+        && !inExecComment
+        && (at(p) == '!' || (at(p) == 'M' && at(p + 1) == '!'))) {
       p += at(p) == '!' ? 1 : 2;
       while (isDigit(at(p))) {
         p++;

@@ -44,7 +44,8 @@ import java.util.function.LongSupplier;
  * TX(n)     | commit(), COMMIT, END                   | on n; capture if it wrote            | IDLE
  * TX(n)     | rollback(), ROLLBACK                    | on n; session SQL of the tx dropped  | IDLE
  * TX(n)     | setAutoCommit(true)                     | commits on n; capture if it wrote    | AUTO
- * TX(n)     | COMMIT AND CHAIN, MySQL DDL             | n; capture if it wrote               | TX(n)
+ * TX(n)     | COMMIT AND CHAIN, MySQL DDL/LOCK TABLES | n; capture if it wrote; the vendor   | TX(n) or
+ *           |                                         | says whether one is still open       | IDLE
  * TX(n)     | statement fails (first one included)    | the transaction stays on n           | TX(n)
  * TX(n)     | n's connection lost (not by its first)  | SESSION_LOST: the connection closes  | closed
  * any       | pinned node's connection lost           | SESSION_LOST: the connection closes  | closed
@@ -201,14 +202,15 @@ public final class Router {
 
   /**
    * MySQL and MariaDB commit the open transaction before DDL and the like: when that transaction is
-   * on a replica (read-only), the statement cannot run there; the caller commits it on the returned
-   * node first ({@link #ended}), then routes the statement. -1: nothing to do.
+   * on a replica (read-only), the statement cannot run there (nor should LOCK TABLES lock the
+   * replica's tables); the caller commits it on the returned node first ({@link #ended}), then
+   * routes the statement. -1: nothing to do.
    */
   public int implicitCommitFirst(Classification c) {
     return c != null
             && tx.node >= 0
             && c.mayCommitImplicitly()
-            && c.kind() == StatementKind.WRITE
+            && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.SESSION_PINNING)
             && tx.node != topology.view().primary()
         ? tx.node
         : -1;
@@ -372,9 +374,13 @@ public final class Router {
         return !c.rollsBack() && (pinnedNode >= 0 || vendorWrites) ? capture.afterEnd(node) : 0;
       case SESSION_PINNING:
         pinnedNode = node;
-        return fx
-            | wrote(node)
-            | (c.controlsTransactionsInSeveralStatements() ? Effects.SYNC_TRANSACTION : 0);
+        fx |= wrote(node);
+        if (c.controlsTransactionsInSeveralStatements()
+            || c.mayCommitImplicitly() && tx.node >= 0) {
+          // LOCK TABLES commits the open transaction: ask the vendor.
+          fx |= Effects.SYNC_TRANSACTION;
+        }
+        return fx;
       case SESSION_REPLAYABLE:
         return fx | Effects.RECORD_SESSION_SQL | (vendorWrites ? wrote(node) : 0);
       case SESSION_RESET:

@@ -52,6 +52,9 @@ final class SetStatements {
     if (k == Keywords.ROLE) {
       return Heads.other(a, SESSION_PINNING, "SET ROLE", lx.next());
     }
+    if (k == Keywords.PASSWORD) {
+      a.flags |= Classification.IMPLICIT_COMMIT; // it changes the mysql schema
+    }
     if (k == Keywords.PASSWORD
         || k == Keywords.DEFAULT
         || k == Keywords.STATEMENT

@@ -18,7 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * locking clause, {@code INTO}, a data-modifying verb, or a call of a function that is not known to
  * be safe; unterminated quotes and comments, unknown statements and anything the {@link Lexer}
  * cannot follow are writes. Where the meaning of the text depends on a server setting (backslashes
- * in strings), it is classified under both readings and is a read only if it is one under both.
+ * in strings: {@code standard_conforming_strings}, {@code NO_BACKSLASH_ESCAPES}, {@code
+ * ANSI_QUOTES}) or on the server's version (MySQL's {@code /*!NNNNN ... *&#47;} runs only on
+ * servers at least that new, {@code /*M! ... *&#47;} only on MariaDB), it is classified under every
+ * reading and the readings are combined on the safe side ({@code Reading#or}): a read only if it is
+ * one under all, else the reading that sends it to the primary and pins it.
  *
  * <p>Caching: results are immutable and kept per SQL string in a {@link ConcurrentHashMap} bounded
  * to {@link #MAX_ENTRIES} strings of at most {@link #MAX_CACHED_LENGTH} characters; a hit is one
@@ -118,20 +122,80 @@ public final class SqlClassifier {
       return Classification.NULL_SQL;
     }
     try {
-      Analyzer a = new Analyzer(sql, mysql, false, this);
+      Analyzer a = new Analyzer(sql, mysql, false, false, this);
       a.run();
       Hint hint = a.lx.hintPrimary ? Hint.PRIMARY : a.lx.hintReplica ? Hint.REPLICA : Hint.NONE;
-      if (a.kind == StatementKind.READ && a.lx.backslashSeen) {
-        Analyzer b = new Analyzer(sql, mysql, true, this);
-        b.run();
-        if (b.kind != StatementKind.READ) {
-          return Classification.of(
-              b.kind, hint, "under the other backslash reading: " + b.reason, a.flags | b.flags);
+      Reading r = new Reading(a.kind, a.reason, a.flags);
+      if (a.lx.backslashSeen) {
+        r = r.or(reading(sql, true, false), "under the other backslash reading: ");
+      }
+      if (a.lx.execCommentSeen) {
+        Reading c = reading(sql, false, true);
+        if (a.lx.backslashSeen) {
+          c = c.or(reading(sql, true, true), "under the other backslash reading: ");
+        }
+        if (!c.empty()) {
+          r = r.or(c, "if the executable comment does not run: ");
         }
       }
-      return Classification.of(a.kind, hint, a.reason, a.flags);
+      return Classification.of(r.kind, hint, r.reason, r.flags);
     } catch (RuntimeException | StackOverflowError e) {
       return Classification.of(StatementKind.WRITE, Hint.NONE, "classifier error: " + e);
+    }
+  }
+
+  private Reading reading(String sql, boolean altBackslash, boolean execAsComment) {
+    Analyzer b = new Analyzer(sql, mysql, altBackslash, execAsComment, this);
+    b.run();
+    return new Reading(b.kind, b.reason, b.flags);
+  }
+
+  /**
+   * One way a server may read the text. Where two readings disagree the combined one is the safe
+   * side of both: a read only if both are reads, the pinning reading over a write or a replayable
+   * setting, a read-write BEGIN over a read-only one; any other disagreement (a BEGIN under one
+   * reading, a SET under the other) pins the session and asks the vendor afterwards whether a
+   * transaction is open.
+   */
+  private record Reading(StatementKind kind, String reason, int flags) {
+    boolean empty() {
+      return kind == StatementKind.WRITE && reason.equals("empty statement");
+    }
+
+    Reading or(Reading o, String why) {
+      int f = flags | o.flags;
+      if (o.kind == kind) {
+        return new Reading(kind, reason, f);
+      }
+      if (kind == StatementKind.READ) {
+        return new Reading(o.kind, why + o.reason, f);
+      }
+      if (o.kind == StatementKind.READ) {
+        return new Reading(kind, reason, f);
+      }
+      boolean control = controls(kind) || controls(o.kind);
+      if (control
+          && (kind == StatementKind.BEGIN || o.kind == StatementKind.BEGIN)
+          && (kind == StatementKind.BEGIN_READ_ONLY || o.kind == StatementKind.BEGIN_READ_ONLY)) {
+        return new Reading(
+            StatementKind.BEGIN, kind == StatementKind.BEGIN ? reason : why + o.reason, f);
+      }
+      if (!control && kind == StatementKind.SESSION_PINNING) {
+        return new Reading(kind, reason, f);
+      }
+      if (!control && o.kind == StatementKind.SESSION_PINNING) {
+        return new Reading(o.kind, why + o.reason, f);
+      }
+      return new Reading(
+          StatementKind.SESSION_PINNING,
+          why + o.reason + " (else: " + reason + ")",
+          f | (control ? Classification.MULTI_CONTROL : 0));
+    }
+
+    private static boolean controls(StatementKind k) {
+      return k == StatementKind.BEGIN
+          || k == StatementKind.BEGIN_READ_ONLY
+          || k == StatementKind.END_TRANSACTION;
     }
   }
 

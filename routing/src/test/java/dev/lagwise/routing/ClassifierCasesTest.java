@@ -54,8 +54,13 @@ class ClassifierCasesTest {
         StatementKind kind = StatementKind.valueOf(f[2].strip());
         Hint hint = f.length == 5 ? Hint.valueOf(f[4].strip()) : Hint.NONE;
         String dialect = f[0].strip();
-        for (String d :
-            dialect.equals("any") ? List.of("postgresql", "mysql", "mariadb") : List.of(dialect)) {
+        List<String> dialects =
+            switch (dialect) {
+              case "any" -> List.of("postgresql", "mysql", "mariadb");
+              case "mysql+mariadb" -> List.of("mysql", "mariadb");
+              default -> List.of(dialect);
+            };
+        for (String d : dialects) {
           cases.add(new Case(lineNo, d, sql, kind, f[3].strip(), hint));
         }
       }

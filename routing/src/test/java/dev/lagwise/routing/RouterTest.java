@@ -321,9 +321,41 @@ class RouterTest {
           SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE; seen=8/8; SELECT 1 => P record isolation | - | R | AUTO iso=8,8
           SET @@session.tx_isolation = 'SERIALIZABLE'; seen=8/8; SELECT 1 => P record isolation | - | R | AUTO iso=8,8
           ac=off; ro=on; START TRANSACTION READ ONLY, ISOLATION LEVEL SERIALIZABLE; COMMIT => - | - | R isolation | R committed | IDLE
+          # implicit commits: LOCK TABLES pins and commits; table maintenance commits; TEMPORARY does not
+          ac=off; INSERT INTO t VALUES (1); LOCK TABLES t WRITE; INSERT INTO t VALUES (2) => - | P | P | vendor closed committed capture | P | TX(P) pinned
+          BEGIN; INSERT INTO t VALUES (1); LOCK TABLES t WRITE; UNLOCK TABLES => P | P | P | vendor closed committed capture | P capture | AUTO pinned
+          ac=off; INSERT INTO t VALUES (1); ANALYZE TABLE t; commit() => - | P | P | vendor closed committed capture | - | IDLE
+          ac=off; INSERT INTO t VALUES (1); OPTIMIZE TABLE t => - | P | P | vendor closed committed capture | IDLE
+          ac=off; INSERT INTO t VALUES (1); CREATE TEMPORARY TABLE tmp (a int); commit() => - | P | P | P committed capture | IDLE pinned
+          ac=off; INSERT INTO t VALUES (1); DROP TEMPORARY TABLE tmp; commit() => - | P | P | P committed capture | IDLE
+          ac=off; INSERT INTO t VALUES (1); DROP TABLE u; commit() => - | P | P | vendor closed committed capture | - | IDLE
           """)
   void mariadb(String events, String expected) throws SQLException {
     assertThat(run(false, events)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "MariaDB read-only transaction on a replica, then {0}")
+  @CsvSource(
+      delimiterString = "=>",
+      textBlock =
+          """
+          CREATE TABLE u (a int)         => true
+          LOCK TABLES t WRITE            => true
+          ANALYZE TABLE t                => true
+          SELECT 1                       => false
+          CREATE TEMPORARY TABLE u (a int) => false
+          SET @x = 1                     => false
+          """)
+  void implicitCommitOfAReadOnlyTransactionOnAReplicaRunsThereFirst(String sql, boolean first)
+      throws SQLException {
+    FakeCluster c = new FakeCluster();
+    Router r = router(c, false);
+    r.setReadOnly(true);
+    r.setAutoCommit(false);
+    int node = r.route(MY.classify("SELECT 1"));
+    r.executed();
+    assertThat(node).isNotEqualTo(c.primary);
+    assertThat(r.implicitCommitFirst(MY.classify(sql))).isEqualTo(first ? node : -1);
   }
 
   @ParameterizedTest(name = "{0} in mid-transaction -> 25001")

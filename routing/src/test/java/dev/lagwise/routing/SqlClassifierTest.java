@@ -183,4 +183,66 @@ class SqlClassifierTest {
         .as("%s", SqlClassifier.forDialect(dialect).classify(sql))
         .isEqualTo(marked);
   }
+
+  /**
+   * MySQL and MariaDB commit an open transaction before these statements ("Statements That Cause an
+   * Implicit Commit"); the router then asks the vendor whether one is still open. TEMPORARY tables
+   * are the exception. PostgreSQL has no implicit commit.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TABLE t (a int)                        | true
+          CREATE INDEX i ON t (a)                       | true
+          CREATE USER u IDENTIFIED BY 'x'               | true
+          CREATE OR REPLACE VIEW v AS SELECT 1          | true
+          CREATE TEMPORARY TABLE tmp (a int)            | false
+          CREATE OR REPLACE TEMPORARY TABLE tmp (a int) | false
+          ALTER TABLE t ADD COLUMN b int                | true
+          DROP TABLE t                                  | true
+          DROP TEMPORARY TABLE tmp                      | false
+          RENAME TABLE a TO b                           | true
+          TRUNCATE TABLE t                              | true
+          GRANT SELECT ON t TO u                        | true
+          REVOKE SELECT ON t FROM u                     | true
+          SET PASSWORD = 'x'                            | true
+          LOCK TABLES t WRITE                           | true
+          UNLOCK TABLES                                 | true
+          BEGIN                                         | true
+          START TRANSACTION                             | true
+          ANALYZE TABLE t                               | true
+          CHECK TABLE t                                 | true
+          OPTIMIZE TABLE t                              | true
+          REPAIR TABLE t                                | true
+          FLUSH PRIVILEGES                              | true
+          RESET QUERY CACHE                             | true
+          CACHE INDEX t IN hot                          | true
+          LOAD INDEX INTO CACHE t                       | false
+          INSTALL PLUGIN p SONAME 'p.so'                | true
+          UNINSTALL PLUGIN p                            | true
+          STOP SLAVE                                    | true
+          START REPLICA                                 | true
+          CHANGE MASTER TO MASTER_HOST = 'h'            | true
+          /*!40101 ALTER TABLE t ENGINE = InnoDB */     | true
+          SELECT 1; DROP TABLE t                        | true
+          SELECT * FROM t                               | false
+          INSERT INTO t VALUES (1)                      | false
+          SET NAMES utf8mb4                             | false
+          SAVEPOINT s                                   | false
+          LOAD DATA INFILE 'x' INTO TABLE t             | false
+          CALL p()                                      | false
+          """)
+  void mysqlImplicitCommits(String sql, boolean commits) {
+    for (String dialect : List.of("mysql", "mariadb")) {
+      assertThat(SqlClassifier.forDialect(dialect).classify(sql).mayCommitImplicitly())
+          .as("%s: %s", dialect, SqlClassifier.forDialect(dialect).classify(sql))
+          .isEqualTo(commits);
+    }
+    if (!sql.startsWith("/*!")) {
+      assertThat(SqlClassifier.forDialect("postgresql").classify(sql).mayCommitImplicitly())
+          .isFalse();
+    }
+  }
 }
