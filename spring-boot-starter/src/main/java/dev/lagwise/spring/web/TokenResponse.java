@@ -20,6 +20,14 @@ import org.springframework.http.ResponseCookie;
  */
 final class TokenResponse extends HttpServletResponseWrapper {
 
+  /** Longest signed cookie value sent: browsers keep cookies of up to 4,096 bytes in all. */
+  static final int MAX_COOKIE_VALUE = 3_900;
+
+  private static final org.apache.commons.logging.Log LOG =
+      org.apache.commons.logging.LogFactory.getLog(TokenResponse.class);
+
+  private static volatile boolean oversizeLogged;
+
   private final HttpServletRequest request;
   private final ConsistencyContext context;
   private final ConsistencyToken carried;
@@ -64,8 +72,23 @@ final class TokenResponse extends HttpServletResponseWrapper {
     }
     setHeader(header, token.toString());
     if (carried == null || !carried.covers(token)) {
+      String value = codec.cookieValue(token);
+      if (value.length() > MAX_COOKIE_VALUE) {
+        // Browsers drop a cookie over 4 KB without a word: say so once, keep the header.
+        if (!oversizeLogged) {
+          oversizeLogged = true;
+          LOG.warn(
+              "consistency token too long for a cookie ("
+                  + value.length()
+                  + " characters signed): only the "
+                  + header
+                  + " header carries it; a browser redirect will not (a MySQL GTID set with"
+                  + " very many server UUIDs)");
+        }
+        return;
+      }
       ResponseCookie cookie =
-          ResponseCookie.from(cookieName, codec.cookieValue(token))
+          ResponseCookie.from(cookieName, value)
               .httpOnly(true)
               .secure(request.isSecure())
               .sameSite("Lax")
