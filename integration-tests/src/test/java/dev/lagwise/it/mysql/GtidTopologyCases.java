@@ -126,10 +126,10 @@ abstract class GtidTopologyCases {
     delayed.setApplyDelay(Duration.ofSeconds(1)); // MASTER_DELAY=2
     try (Connection c = connect("lagwise.consistency=session")) {
       LagwiseConnection lw = c.unwrap(LagwiseConnection.class);
-      for (int i = 0; i < 60; i++) {
+      for (int i = 0; i < 20; i++) {
         domain(c, i % 2);
         long id = insert(c, i);
-        if (i % 30 == 29) {
+        if (i % 10 == 9) {
           Thread.sleep(3_000); // past the delay: the delayed replica may serve this read
         }
         violations += sees(c, id) ? 0 : 1;
@@ -175,7 +175,7 @@ abstract class GtidTopologyCases {
     int replicaReads = 0;
     try (Connection c = connect("lagwise.consistency=session&lagwise.maxLag=1h")) {
       LagwiseConnection lw = c.unwrap(LagwiseConnection.class);
-      for (int i = 0; i < 20; i++) {
+      for (int i = 0; i < 10; i++) {
         domain(c, 1);
         long id = insert(c, i);
         domain(c, 0);
@@ -245,6 +245,7 @@ abstract class GtidTopologyCases {
     admin(writable, "SET GLOBAL read_only=0");
     List<String> misrouted = new ArrayList<>();
     boolean writableServedReads = false;
+    long slowest = 0;
     try {
       try (Connection c = connect(hosts, "lagwise.loadBalance=round-robin");
           PreparedStatement ps =
@@ -253,9 +254,11 @@ abstract class GtidTopologyCases {
         for (int i = 0; i < 50; i++) {
           ps.setString(1, run);
           try {
-            ps.executeUpdate();
-            if (!lw.lastNode().equals(hostPort(primary))) {
-              misrouted.add("write " + i + " on " + lw.lastNode());
+            long start = System.nanoTime();
+            int count = ps.executeUpdate();
+            slowest = Math.max(slowest, System.nanoTime() - start);
+            if (count != 1 || !lw.lastNode().equals(hostPort(primary))) {
+              misrouted.add("write " + i + " on " + lw.lastNode() + " updated " + count);
             }
           } catch (SQLException e) {
             misrouted.add("write " + i + " failed: " + e.getMessage());
@@ -280,7 +283,9 @@ abstract class GtidTopologyCases {
                         + run
                         + "' AND port = "
                         + primary.port()))
-            .as("rows the primary executed")
+            .as(
+                "rows the primary executed; rows of the run by port there: %s; slowest write %d ms",
+                rowsByPort(primary, run), slowest / 1_000_000)
             .isEqualTo(50);
       }
       try (Connection r = writable.connect();
@@ -299,6 +304,24 @@ abstract class GtidTopologyCases {
     } finally {
       admin(writable, "SET GLOBAL read_only=1");
     }
+  }
+
+  static String rowsByPort(Node node, String run) throws SQLException {
+    StringBuilder b = new StringBuilder();
+    try (Connection c = node.connect();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT port, count(*) FROM "
+                    + TABLE
+                    + " WHERE run = '"
+                    + run
+                    + "' GROUP BY port")) {
+      while (rs.next()) {
+        b.append(rs.getInt(1)).append('=').append(rs.getLong(2)).append(' ');
+      }
+    }
+    return b.toString();
   }
 
   // ---------------------------------------------------------------- two primaries
