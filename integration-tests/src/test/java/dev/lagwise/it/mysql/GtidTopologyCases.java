@@ -284,8 +284,12 @@ abstract class GtidTopologyCases {
                         + "' AND port = "
                         + primary.port()))
             .as(
-                "rows the primary executed; rows of the run by port there: %s; slowest write %d ms",
-                rowsByPort(primary, run), slowest / 1_000_000)
+                "rows the primary executed; rows of the run by executing port on the primary: %s,"
+                    + " on %s: %s; slowest write %d ms",
+                rowsByPort(primary, run),
+                hostPort(writable),
+                rowsByPort(writable, run),
+                slowest / 1_000_000)
             .isEqualTo(50);
       }
       try (Connection r = writable.connect();
