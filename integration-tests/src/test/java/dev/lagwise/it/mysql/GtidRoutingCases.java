@@ -136,6 +136,47 @@ abstract class GtidRoutingCases {
     }
   }
 
+  /**
+   * The same hosts in another order are the same cluster (one monitor): the order must not change
+   * where a statement runs, nor what {@code lastNode()} says. The keeper's connection, primary
+   * first, made this cluster's monitor; this one lists the primary last.
+   */
+  @Test
+  void aUrlListingTheHostsInAnotherOrderRoutesTheSame() throws SQLException {
+    List<Node> nodes = cluster.nodes();
+    String reversed =
+        hostPort(nodes.get(2)) + "," + hostPort(nodes.get(1)) + "," + hostPort(nodes.get(0));
+    String marker = "reordered-" + System.nanoTime();
+    try (Connection c =
+            DriverManager.getConnection(
+                GtidSupport.url(cluster, scheme(), reversed, "lagwise.waitForReplica=2s"),
+                cluster.user(),
+                cluster.password());
+        Statement s = c.createStatement()) {
+      LagwiseConnection lw = c.unwrap(LagwiseConnection.class);
+      for (int i = 0; i < 5; i++) {
+        int port = port(s, "SELECT @@port");
+        assertThat(lw.lastNode())
+            .as("lastNode() of read %d on port %d", i, port)
+            .endsWith(":" + port);
+        assertThat(port).isIn(replicaPorts());
+      }
+      assertThat(s.executeUpdate("INSERT INTO " + items() + " (name) VALUES ('" + marker + "')"))
+          .isEqualTo(1);
+      assertThat(lw.lastNode())
+          .as("lastNode() of the write")
+          .isEqualTo(hostPort(cluster.primary()));
+    } catch (SQLException e) {
+      throw new AssertionError("with the hosts listed as " + reversed + ": " + e, e);
+    }
+    try (Connection p = cluster.primary().connect();
+        Statement s = p.createStatement()) {
+      assertThat(queryLong(s, "SELECT count(*) FROM " + items() + " WHERE name = '" + marker + "'"))
+          .as("the write is on the primary")
+          .isEqualTo(1);
+    }
+  }
+
   @Test
   void hintsAndExecutableComments() throws SQLException {
     try (Connection c = connect("");
