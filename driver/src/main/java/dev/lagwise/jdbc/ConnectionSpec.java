@@ -335,6 +335,40 @@ final class ConnectionSpec {
   }
 
   /** Identifies the cluster: same dialect, same set of hosts in any order, same database, user. */
+  /**
+   * This spec with its hosts in {@code cluster}'s order. URLs that list the same hosts in another
+   * order share one cluster (its key sorts them), and node numbers are the cluster's: the monitor's
+   * primary, a statistic's host, a physical connection's host must be the same server.
+   */
+  ConnectionSpec inHostOrderOf(ConnectionSpec cluster) {
+    if (cluster.hosts.equals(hosts)) {
+      return this;
+    }
+    List<HostSpec> ordered = new ArrayList<>(cluster.hosts.size());
+    for (HostSpec theirs : cluster.hosts) {
+      String name = theirs.toString().toLowerCase(Locale.ROOT);
+      for (HostSpec mine : hosts) {
+        if (mine.toString().toLowerCase(Locale.ROOT).equals(name)) {
+          ordered.add(mine);
+          break;
+        }
+      }
+    }
+    if (ordered.size() != hosts.size()) {
+      throw new IllegalStateException("not the same hosts: " + hosts + " and " + cluster.hosts);
+    }
+    return new ConnectionSpec(
+        dialect,
+        List.copyOf(ordered),
+        rawDatabase,
+        vendorQuery,
+        vendorProperties,
+        settings,
+        user,
+        password,
+        maskedUrl);
+  }
+
   String clusterKey() {
     List<String> names = new ArrayList<>();
     for (HostSpec h : hosts) {

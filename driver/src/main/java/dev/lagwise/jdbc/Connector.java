@@ -23,9 +23,10 @@ public final class Connector {
   }
 
   public static Connection connect(String url, Properties info) throws SQLException {
-    ConnectionSpec spec = ConnectionSpec.parse(url, info);
-    Cluster cluster = ClusterRegistry.acquire(spec);
+    ConnectionSpec parsed = ConnectionSpec.parse(url, info);
+    Cluster cluster = ClusterRegistry.acquire(parsed);
     try {
+      ConnectionSpec spec = parsed.inHostOrderOf(cluster.spec);
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();
