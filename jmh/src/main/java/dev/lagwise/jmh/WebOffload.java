@@ -39,6 +39,13 @@ public final class WebOffload {
   static final int USERS_IN_PARALLEL = 8;
   static final int PAGES = 8;
 
+  /**
+   * Between the POST and the redirect's GET: 0 by default (the worst case: the GET on another
+   * pooled connection at once); {@code -Dlagwise.redirectMillis=1} models the browser's round trip
+   * that a 302 costs.
+   */
+  static final long REDIRECT_MILLIS = Long.getLong("lagwise.redirectMillis", 0);
+
   private WebOffload() {}
 
   public static void main(String[] args) throws Exception {
@@ -123,6 +130,9 @@ public final class WebOffload {
         rs.next();
         id = rs.getLong(1);
         cookie = post == null ? null : post.token();
+      }
+      if (REDIRECT_MILLIS > 0) {
+        Thread.sleep(REDIRECT_MILLIS);
       }
       try (ConsistencyContext get = request ? ConsistencyContext.openRequest(cookie) : null;
           Connection read = pool.getConnection()) {
