@@ -1,6 +1,7 @@
 package dev.lagwise.jdbc;
 
 import dev.lagwise.ConsistencyToken;
+import dev.lagwise.CredentialsProvider;
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
@@ -17,11 +18,18 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
  * knows each host's role, the classifier (with the cluster's safe functions), and the balancer's
- * counters. Reference counted by {@link ClusterRegistry}; the monitor idles when unused.
+ * counters. Reference counted: {@link ClusterRegistry} retires it after {@code
+ * lagwise.clusterIdleTimeout} without connections.
+ *
+ * <p>Transitions, all under this object's lock: in use ({@code users > 0}) -> idle (the last {@link
+ * #release()}, which stops the monitor's probes and tells the registry) -> in use again ({@link
+ * #tryAcquire()}) or retired ({@link #retireIfIdle}, once idle for the timeout; final: {@code
+ * tryAcquire} fails and the registry makes a new cluster).
  */
 final class Cluster {
 
@@ -48,18 +56,47 @@ final class Cluster {
   final RoutingCounters counters;
 
   /**
-   * The password the monitor's probes use: that of the most recent connection that connected to a
-   * host, or that came while no host was up; null: none. Not the first connection's forever: a
-   * password rotated since, or a wrong one that first connection gave, would lock the monitor out
-   * and show every host DOWN to every connection. Only the password: the user is the cluster's, and
-   * another connection's vendor properties (a socket factory of its own, say) are not the monitor's
-   * business.
+   * The credentials the monitor's probes use: those of the most recent connection that connected to
+   * a host, or that came while no host was up (its password, or its provider, asked at each probe
+   * connect). Not the first connection's forever: a password rotated since, or a wrong one that
+   * first connection gave, would lock the monitor out and show every host DOWN to every connection.
+   * Only the credentials: the configured user is the cluster's (part of its key), and another
+   * connection's vendor properties (a socket factory of its own, say) are not the monitor's
+   * business. One volatile reference, so that a probe never pairs one connection's provider with
+   * another's password.
    */
-  private volatile String probePassword;
+  private volatile ProbeLogin probeLogin;
+
+  private record ProbeLogin(String password, CredentialsProvider provider) {}
+
+  /** {@code lagwise.credentialsProvider} instances by class name: one per cluster. */
+  private final ConcurrentHashMap<String, CredentialsProvider> providers =
+      new ConcurrentHashMap<>();
+
+  /** Logical connections holding this cluster; guarded by this. */
+  private int users = 1;
+
+  /** When {@link #users} last fell to 0; guarded by this. */
+  private long idleSince;
+
+  /** Guarded by this; final once true. */
+  private boolean retired;
+
+  private final long idleNanos;
+
+  /** The MBean's name, or null when it could not be registered. */
+  private final javax.management.ObjectName mbean;
 
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
-    this.probePassword = spec.password();
+    CredentialsProvider provider = spec.credentials;
+    String providerName = spec.settings.credentialsProvider;
+    if (provider == null && !providerName.isEmpty()) {
+      // Before the monitor's first probe, which would fail without it.
+      provider = Login.instantiate(providerName);
+      providers.put(providerName, provider);
+    }
+    this.probeLogin = new ProbeLogin(spec.password(), provider);
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
     this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
@@ -84,8 +121,9 @@ final class Cluster {
             System::nanoTime);
     // The creator's reference: the first probe round runs now, before any statement.
     monitor.acquire();
+    this.idleNanos = spec.settings.clusterIdleTimeout.toNanos();
     this.classifier = buildClassifier();
-    ClusterStats.register(this);
+    this.mbean = ClusterStats.register(this);
   }
 
   private SqlClassifier buildClassifier() {
@@ -109,7 +147,7 @@ final class Cluster {
       return names;
     }
     String url = spec.vendorUrl(spec.hosts.get(node), probeQuery(spec));
-    try (Connection c = vendor.connect(url, spec.vendorProperties);
+    try (Connection c = vendor.connect(url, probeProperties());
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -182,21 +220,52 @@ final class Cluster {
   }
 
   /**
-   * The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}); true
+   * The monitor's probes use {@code s}'s credentials from now on (see {@link #probeLogin}); true
    * when that is a change.
    */
   boolean useCredentialsOf(ConnectionSpec s) {
+    ProbeLogin now = probeLogin;
+    if (s.credentials != null) {
+      if (s.credentials != now.provider()) {
+        probeLogin = new ProbeLogin(null, s.credentials);
+        return true;
+      }
+      return false;
+    }
     String p = s.password();
-    if (p != null && !p.equals(probePassword)) {
-      probePassword = p;
+    if (p != null && (now.provider() != null || !p.equals(now.password()))) {
+      probeLogin = new ProbeLogin(p, null);
       return true;
     }
     return false;
   }
 
-  /** The first connection's vendor properties with the current password; per probe connect. */
-  private Properties probeProperties() {
-    String p = probePassword;
+  /**
+   * {@code s} with the instance of the provider its {@code lagwise.credentialsProvider} names, one
+   * per class per cluster, so that what it caches (a token) serves every connection and the
+   * monitor; {@code s} itself when it has an instance already or names none.
+   */
+  ConnectionSpec withProvider(ConnectionSpec s) throws SQLException {
+    String name = s.settings.credentialsProvider;
+    if (s.credentials != null || name.isEmpty()) {
+      return s;
+    }
+    CredentialsProvider p = providers.get(name);
+    if (p == null) {
+      CredentialsProvider made = Login.instantiate(name);
+      p = providers.putIfAbsent(name, made);
+      p = p == null ? made : p;
+    }
+    return s.withCredentials(p);
+  }
+
+  /** The first connection's vendor properties with the current credentials; per probe connect. */
+  private Properties probeProperties() throws SQLException {
+    ProbeLogin l = probeLogin;
+    if (l.provider() != null) {
+      return Login.of(spec.vendorProperties, spec.user(), null, l.provider()).properties();
+    }
+    String p = l.password();
     if (p == null || p.equals(spec.password())) {
       return spec.vendorProperties;
     }
@@ -229,8 +298,54 @@ final class Cluster {
     return false;
   }
 
+  /** One more connection holds this cluster; false once it is retired. */
+  boolean tryAcquire() {
+    synchronized (this) {
+      if (retired) {
+        return false;
+      }
+      users++;
+    }
+    monitor.acquire();
+    return true;
+  }
+
+  /** A connection that held this cluster is done with it. */
   void release() {
     monitor.release();
+    boolean idle;
+    synchronized (this) {
+      idle = users > 0 && --users == 0;
+      if (idle) {
+        idleSince = System.nanoTime();
+      }
+    }
+    if (idle) {
+      ClusterRegistry.idle(this);
+    }
+  }
+
+  /**
+   * Retires this cluster if it has been idle for the idle timeout at {@code now}: 0 when it just
+   * did (the caller removes and {@link #close}s it); else nanoseconds until it would, or -1 when it
+   * is in use or already retired.
+   */
+  synchronized long retireIfIdle(long now) {
+    if (retired || users > 0) {
+      return -1;
+    }
+    long left = idleSince + idleNanos - now;
+    if (left > 0) {
+      return left;
+    }
+    retired = true;
+    return 0;
+  }
+
+  /** Releases what a retired cluster holds: the monitor's threads and connections, the MBean. */
+  void close() {
+    monitor.close();
+    ClusterStats.unregister(mbean);
   }
 
   /** Words for routing's errors: {@link #describeNodes()}, positions as tokens. */
