@@ -75,7 +75,6 @@ public enum LagwiseProperty {
   REPLICA_SAFE_FUNCTIONS(
       "replicaSafeFunctions",
       Type.LIST,
-      true,
       "",
       "Comma-separated function names (optionally schema-qualified) that you declare free of side"
           + " effects, so that a SELECT calling them may run on a replica. Built-in non-volatile"
@@ -83,7 +82,6 @@ public enum LagwiseProperty {
   CATALOG_FUNCTIONS(
       "catalogFunctions",
       Type.BOOLEAN,
-      true,
       "true",
       "Ask the primary's catalog, once per cluster, for user functions declared STABLE or"
           + " IMMUTABLE and treat calls to them as replica-safe."),

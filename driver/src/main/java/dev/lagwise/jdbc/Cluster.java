@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
- * knows each host's role, the classifier (with the cluster's safe functions), and the balancer's
- * counters. Reference counted: {@link ClusterRegistry} retires it after {@code
+ * knows each host's role, the classifiers (one per set of safe functions in use), and the
+ * balancer's counters. Reference counted: {@link ClusterRegistry} retires it after {@code
  * lagwise.clusterIdleTimeout} without connections.
  *
  * <p>Transitions, all under this object's lock: in use ({@code users > 0}) -> idle (the last {@link
@@ -40,7 +40,20 @@ final class Cluster {
   final VendorTypes types;
 
   final ClusterMonitor monitor;
-  final SqlClassifier classifier;
+
+  /**
+   * Classifiers by the settings that shape them ({@link #classifierKey}): connections with other
+   * {@code replicaSafeFunctions} or {@code catalogFunctions} get their own, at most {@link
+   * #MAX_CLASSIFIERS} per cluster (each bounded in bytes by its cache).
+   */
+  private final ConcurrentHashMap<List<String>, SqlClassifier> classifiers =
+      new ConcurrentHashMap<>();
+
+  static final int MAX_CLASSIFIERS = 8;
+
+  /** User functions the catalog declares STABLE or IMMUTABLE; asked once, null until then. */
+  private volatile List<String> catalog;
+
   final List<String> hostNames;
 
   /** The JVM-wide causal position and the balancer's counters, shared by every router. */
@@ -122,14 +135,55 @@ final class Cluster {
     // The creator's reference: the first probe round runs now, before any statement.
     monitor.acquire();
     this.idleNanos = spec.settings.clusterIdleTimeout.toNanos();
-    this.classifier = buildClassifier();
+    classifier(spec.settings);
     this.mbean = ClusterStats.register(this);
   }
 
-  private SqlClassifier buildClassifier() {
-    List<String> safe = new ArrayList<>(spec.settings.replicaSafeFunctions);
-    if (spec.settings.catalogFunctions && spec.dialect == Dialect.POSTGRESQL) {
-      safe.addAll(catalogFunctions());
+  /**
+   * The classifier of connections with settings {@code s}; use {@link #admitClassifier} first where
+   * a refusal can be thrown.
+   */
+  SqlClassifier classifier(Settings s) {
+    return classifiers.computeIfAbsent(classifierKey(s), k -> buildClassifier(s));
+  }
+
+  /**
+   * Refuses a connection that would need a classifier beyond {@link #MAX_CLASSIFIERS}: each may
+   * retain 4 MiB. Racing connects may exceed it by their number, not more.
+   */
+  void admitClassifier(Settings s) throws SQLException {
+    if (classifiers.size() >= MAX_CLASSIFIERS && !classifiers.containsKey(classifierKey(s))) {
+      throw Errors.invalid(
+          "Connections to "
+              + spec
+              + " use "
+              + MAX_CLASSIFIERS
+              + " different combinations of lagwise.replicaSafeFunctions and"
+              + " lagwise.catalogFunctions already, the most one cluster keeps a classifier for;"
+              + " this one gives replicaSafeFunctions="
+              + String.join(",", s.replicaSafeFunctions)
+              + " catalogFunctions="
+              + s.catalogFunctions);
+    }
+  }
+
+  /** Whether the catalog is asked, then the safe functions sorted: equal for equal meaning. */
+  private static List<String> classifierKey(Settings s) {
+    List<String> key = new ArrayList<>();
+    key.add(Boolean.toString(s.catalogFunctions));
+    key.addAll(new java.util.TreeSet<>(s.replicaSafeFunctions));
+    return key;
+  }
+
+  private SqlClassifier buildClassifier(Settings s) {
+    List<String> safe = new ArrayList<>(s.replicaSafeFunctions);
+    if (s.catalogFunctions && spec.dialect == Dialect.POSTGRESQL) {
+      List<String> known = catalog;
+      if (known == null) {
+        known = catalogFunctions();
+        catalog = known;
+      }
+      safe.addAll(known);
     }
     SqlClassifier base = SqlClassifier.forDialect(spec.dialect.scheme);
     return safe.isEmpty() ? base : base.withSafeFunctions(safe);

@@ -34,6 +34,7 @@ public final class Connector {
     Cluster cluster = ClusterRegistry.acquire(spec);
     try {
       spec = cluster.withProvider(spec);
+      cluster.admitClassifier(spec.settings);
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeSet;
 
 /**
  * Lagwise's properties, parsed once and validated loudly; the hot path reads these fields, never
@@ -78,7 +77,7 @@ final class Settings {
    * property the later connection gives itself counts: leaving it out means "whatever the cluster
    * has", giving it means wanting that value, and silently running with another would hide a
    * misconfiguration (a second data source's longer probe timeout that never applies). Values are
-   * compared parsed ({@code 1s} equals {@code 1000ms}, a function list in any order and case).
+   * compared parsed ({@code 1s} equals {@code 1000ms}).
    */
   SQLException conflict(Settings inForce, String cluster) {
     for (LagwiseProperty p : given) {
@@ -110,10 +109,6 @@ final class Settings {
         return probeTimeout;
       case CLUSTER_IDLE_TIMEOUT:
         return clusterIdleTimeout;
-      case CATALOG_FUNCTIONS:
-        return catalogFunctions;
-      case REPLICA_SAFE_FUNCTIONS:
-        return new TreeSet<>(replicaSafeFunctions);
       default:
         return values.get(p);
     }

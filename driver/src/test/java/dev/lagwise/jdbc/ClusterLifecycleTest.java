@@ -173,25 +173,22 @@ class ClusterLifecycleTest {
 
   @Test
   void aDifferentClusterWideValueIsRefusedNamingBothValues() throws Exception {
-    try (Connection first =
-        connect("?lagwise.pollInterval=50ms&lagwise.replicaSafeFunctions=f,g")) {
+    try (Connection first = connect("?lagwise.pollInterval=50ms")) {
       use(first);
       assertThatThrownBy(() -> connect("?lagwise.pollInterval=100ms"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining(
-              "lagwise.pollInterval=100ms conflicts with lagwise.pollInterval=50ms")
+              "lagwise.pollInterval=100ms conflicts with lagwise.pollInterval=50ms in force")
           .hasMessageContaining("cluster-wide")
           .hasMessageContaining("first connection")
           .hasMessageContaining(primary)
           .hasMessageNotContaining("hunter2")
           .extracting(e -> ((SQLException) e).getSQLState())
           .isEqualTo("22023");
-      assertThatThrownBy(() -> connect("?lagwise.replicaSafeFunctions=f"))
-          .hasMessageContaining("lagwise.replicaSafeFunctions=f conflicts with");
       assertThatThrownBy(() -> connect("?lagwise.probeTimeout=5s"))
           .hasMessageContaining("lagwise.probeTimeout=5s conflicts with lagwise.probeTimeout=2s");
-      assertThatThrownBy(() -> connect("?lagwise.catalogFunctions=false"))
-          .hasMessageContaining("lagwise.catalogFunctions=false conflicts with");
+      assertThatThrownBy(() -> connect("?lagwise.clusterIdleTimeout=1m"))
+          .hasMessageContaining("lagwise.clusterIdleTimeout=1m conflicts with");
       // The refused connections held nothing: the cluster still has exactly one user.
       assertThat(ClusterRegistry.find(ConnectionSpec.parse(url(""), login())).monitor.users())
           .isEqualTo(1);
@@ -200,14 +197,58 @@ class ClusterLifecycleTest {
 
   @Test
   void theSameValueLeftOutOrSpelledOtherwiseJoinsAndConnectionSettingsMayDiffer() throws Exception {
-    try (Connection first = connect("?lagwise.pollInterval=1s&lagwise.replicaSafeFunctions=f,G");
-        Connection same = connect("?lagwise.pollInterval=1000ms&lagwise.replicaSafeFunctions=g,F");
+    try (Connection first = connect("?lagwise.pollInterval=1s");
+        Connection same = connect("?lagwise.pollInterval=1000ms");
         Connection omitted = connect("");
         Connection perConnection = connect("?lagwise.maxLag=10s&lagwise.consistency=none")) {
       use(first);
       use(same);
       use(omitted);
       use(perConnection);
+    }
+  }
+
+  @Test
+  void safeFunctionsAreHonouredPerConnection() throws Exception {
+    String params = "?lagwise.consistency=none&lagwise.waitForReplica=0ms";
+    try (Connection plain = connect(params);
+        Connection declaring = connect(params + "&lagwise.replicaSafeFunctions=My_Fn,other_fn");
+        Connection sameSet = connect(params + "&lagwise.replicaSafeFunctions=other_fn,my_fn")) {
+      StubDriver.LOG.clear();
+      for (Connection c : List.of(plain, declaring, sameSet)) {
+        try (Statement s = c.createStatement()) {
+          s.executeQuery("SELECT my_fn(" + (c == plain ? 1 : c == declaring ? 2 : 3) + ")");
+        }
+      }
+      assertThat(StubDriver.hostsFor("my_fn(1)")).containsExactly(primary);
+      assertThat(StubDriver.hostsFor("my_fn(2)")).containsExactly(replica);
+      assertThat(StubDriver.hostsFor("my_fn(3)")).containsExactly(replica);
+      assertThat(
+              ((LogicalConnection) declaring.unwrap(dev.lagwise.LagwiseConnection.class))
+                  .classifier)
+          .isSameAs(
+              ((LogicalConnection) sameSet.unwrap(dev.lagwise.LagwiseConnection.class)).classifier);
+    }
+  }
+
+  @Test
+  void moreThanEightSafeFunctionSetsPerClusterAreRefused() throws Exception {
+    List<Connection> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < Cluster.MAX_CLASSIFIERS - 1; i++) {
+        open.add(connect("?lagwise.replicaSafeFunctions=fn" + i));
+      }
+      open.add(connect(""));
+      assertThatThrownBy(() -> connect("?lagwise.replicaSafeFunctions=one_too_many"))
+          .hasMessageContaining("8 different combinations of lagwise.replicaSafeFunctions")
+          .hasMessageContaining("replicaSafeFunctions=one_too_many")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("22023");
+      open.add(connect("?lagwise.replicaSafeFunctions=fn0"));
+    } finally {
+      for (Connection c : open) {
+        c.close();
+      }
     }
   }
 }
