@@ -119,7 +119,7 @@ public enum LagwiseProperty {
           + " every vendor connection this connection opens, and of the monitor's probes while it"
           + " is the latest connection that got in: for passwords that rotate (RDS IAM tokens,"
           + " Vault leases). Empty: the password given with the connection."
-          + " LagwiseDataSource.setCredentialsProvider takes an instance instead.");
+          + " LagwiseDataSource.setCredentials takes an instance instead.");
 
   /** Value types, used for validation and for the documentation table. */
   public enum Type {
