@@ -1,7 +1,6 @@
 package dev.lagwise.jdbc;
 
 import dev.lagwise.ConsistencyToken;
-import dev.lagwise.CredentialsProvider;
 import dev.lagwise.LagwiseStats;
 import dev.lagwise.monitor.ClusterMonitor;
 import dev.lagwise.monitor.ClusterSnapshot;
@@ -17,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,23 +66,8 @@ final class Cluster {
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
   final RoutingCounters counters;
 
-  /**
-   * The credentials the monitor's probes use: those of the most recent connection that connected to
-   * a host, or that came while no host was up (its password, or its provider, asked at each probe
-   * connect). Not the first connection's forever: a password rotated since, or a wrong one that
-   * first connection gave, would lock the monitor out and show every host DOWN to every connection.
-   * Only the credentials: the configured user is the cluster's (part of its key), and another
-   * connection's vendor properties (a socket factory of its own, say) are not the monitor's
-   * business. One volatile reference, so that a probe never pairs one connection's provider with
-   * another's password.
-   */
-  private volatile ProbeLogin probeLogin;
-
-  private record ProbeLogin(String password, CredentialsProvider provider) {}
-
-  /** {@code lagwise.credentialsProvider} instances by class name: one per cluster. */
-  private final ConcurrentHashMap<String, CredentialsProvider> providers =
-      new ConcurrentHashMap<>();
+  /** What the monitor's probes log in with (the latest connection's credentials). */
+  final ProbeCredentials credentials;
 
   /** Logical connections holding this cluster; guarded by this. */
   private int users = 1;
@@ -102,14 +85,8 @@ final class Cluster {
 
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
-    CredentialsProvider provider = spec.credentials;
-    String providerName = spec.settings.credentialsProvider;
-    if (provider == null && !providerName.isEmpty()) {
-      // Before the monitor's first probe, which would fail without it.
-      provider = Login.instantiate(providerName);
-      providers.put(providerName, provider);
-    }
-    this.probeLogin = new ProbeLogin(spec.password(), provider);
+    // Before the monitor's first probe, which needs them.
+    this.credentials = new ProbeCredentials(spec);
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
     this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
@@ -128,7 +105,8 @@ final class Cluster {
             hostNames,
             positions.probe(),
             node ->
-                vendor.connect(spec.vendorUrl(spec.hosts.get(node), probeQuery), probeProperties()),
+                vendor.connect(
+                    spec.vendorUrl(spec.hosts.get(node), probeQuery), credentials.properties()),
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
@@ -201,7 +179,7 @@ final class Cluster {
       return names;
     }
     String url = spec.vendorUrl(spec.hosts.get(node), probeQuery(spec));
-    try (Connection c = vendor.connect(url, probeProperties());
+    try (Connection c = vendor.connect(url, credentials.properties());
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -271,62 +249,6 @@ final class Cluster {
         settings.maxLag.toNanos(),
         settings.waitForReplica.toNanos(),
         settings.primaryLossReads);
-  }
-
-  /**
-   * The monitor's probes use {@code s}'s credentials from now on (see {@link #probeLogin}); true
-   * when that is a change.
-   */
-  boolean useCredentialsOf(ConnectionSpec s) {
-    ProbeLogin now = probeLogin;
-    if (s.credentials != null) {
-      if (s.credentials != now.provider()) {
-        probeLogin = new ProbeLogin(null, s.credentials);
-        return true;
-      }
-      return false;
-    }
-    String p = s.password();
-    if (p != null && (now.provider() != null || !p.equals(now.password()))) {
-      probeLogin = new ProbeLogin(p, null);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * {@code s} with the instance of the provider its {@code lagwise.credentialsProvider} names, one
-   * per class per cluster, so that what it caches (a token) serves every connection and the
-   * monitor; {@code s} itself when it has an instance already or names none.
-   */
-  ConnectionSpec withProvider(ConnectionSpec s) throws SQLException {
-    String name = s.settings.credentialsProvider;
-    if (s.credentials != null || name.isEmpty()) {
-      return s;
-    }
-    CredentialsProvider p = providers.get(name);
-    if (p == null) {
-      CredentialsProvider made = Login.instantiate(name);
-      p = providers.putIfAbsent(name, made);
-      p = p == null ? made : p;
-    }
-    return s.withCredentials(p);
-  }
-
-  /** The first connection's vendor properties with the current credentials; per probe connect. */
-  private Properties probeProperties() throws SQLException {
-    ProbeLogin l = probeLogin;
-    if (l.provider() != null) {
-      return Login.of(spec.vendorProperties, spec.user(), null, l.provider()).properties();
-    }
-    String p = l.password();
-    if (p == null || p.equals(spec.password())) {
-      return spec.vendorProperties;
-    }
-    Properties withPassword = new Properties();
-    withPassword.putAll(spec.vendorProperties);
-    withPassword.setProperty("password", p);
-    return withPassword;
   }
 
   LagwiseStats stats() {

@@ -33,7 +33,7 @@ public final class Connector {
     ConnectionSpec spec = ConnectionSpec.parse(url, info, credentials);
     Cluster cluster = ClusterRegistry.acquire(spec);
     try {
-      spec = cluster.withProvider(spec);
+      spec = cluster.credentials.withProvider(spec);
       cluster.admitClassifier(spec.settings);
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.

@@ -83,7 +83,7 @@ final class Physicals {
         // This session got in: its password is the one the monitor should probe with (a first
         // connection's wrong or missing password, or one rotated since, must not keep hosts DOWN
         // for everyone); hosts shown DOWN may be old news, so ask them again before routing.
-        if (cluster.useCredentialsOf(spec)) {
+        if (cluster.credentials.useCredentialsOf(spec)) {
           cluster.monitor.probeNow();
         }
         return pc;
@@ -174,7 +174,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    cluster.useCredentialsOf(spec);
+    cluster.credentials.useCredentialsOf(spec);
     return keep(node, c);
   }
 

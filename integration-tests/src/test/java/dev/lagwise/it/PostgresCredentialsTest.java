@@ -18,7 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,30 +69,54 @@ class PostgresCredentialsTest {
     return "jdbc:lagwise:postgresql://" + cluster.hostList() + "/" + cluster.database() + PARAMS;
   }
 
-  /** The monitor's backends of {@code role} on every node: killed ones reconnect. */
-  int monitorBackends(String role, boolean terminate) throws SQLException {
-    int n = 0;
+  /** The monitor's backends of {@code role} on every node (node:pid), killed when asked. */
+  Set<String> monitorBackends(String role, boolean terminate) throws SQLException {
+    Set<String> pids = new HashSet<>();
     for (Node node : cluster.nodes()) {
       try (Connection admin = node.connect();
           Statement s = admin.createStatement();
           ResultSet rs =
               s.executeQuery(
-                  (terminate ? "SELECT pg_terminate_backend(pid)" : "SELECT pid")
+                  "SELECT pid"
+                      + (terminate ? ", pg_terminate_backend(pid)" : "")
                       + " FROM pg_stat_activity WHERE usename = '"
                       + role
                       + "' AND application_name = 'lagwise-monitor'")) {
         while (rs.next()) {
-          n++;
+          pids.add(node.port() + ":" + rs.getInt(1));
         }
       }
     }
-    return n;
+    return pids;
   }
 
-  /** Until the monitor has a connection to every node again and shows none DOWN. */
-  void awaitMonitorBackOnEveryNode(String role, Connection c) throws Exception {
+  /**
+   * Kills the monitor's backends of {@code role} on every node once it has one on each (a monitor
+   * that restarts with a connection opens them in the background); returns them.
+   */
+  Set<String> killMonitorBackends(String role) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (monitorBackends(role, false) < cluster.nodes().size() || anyDown(c)) {
+    while (monitorBackends(role, false).size() < cluster.nodes().size()) {
+      assertThat(System.nanoTime()).as("monitor connected to every node").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    Set<String> killed = monitorBackends(role, true);
+    assertThat(killed).hasSize(cluster.nodes().size());
+    return killed;
+  }
+
+  /**
+   * Until the monitor has a new backend (none of {@code killed}) on every node and shows no host
+   * DOWN: it logged in again.
+   */
+  void awaitMonitorBackOnEveryNode(String role, Set<String> killed, Connection c) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      Set<String> now = monitorBackends(role, false);
+      now.removeAll(killed);
+      if (now.size() >= cluster.nodes().size() && !anyDown(c)) {
+        return;
+      }
       assertThat(System.nanoTime())
           .as("monitor back on every node; %s", c.unwrap(LagwiseConnection.class).stats())
           .isLessThan(deadline);
@@ -156,11 +182,11 @@ class PostgresCredentialsTest {
       reader.assertUntouched();
     }
     try (Connection held = ds.getConnection()) {
-      int before = asked.get();
-      // The monitor reconnects to every node: with the provider's current password.
-      assertThat(monitorBackends(role, true)).isEqualTo(cluster.nodes().size());
-      awaitMonitorBackOnEveryNode(role, held);
-      assertThat(asked.get()).isGreaterThanOrEqualTo(before + cluster.nodes().size());
+      // The monitor reconnects to every node; the server accepts only lease-2 now, so each new
+      // backend logged in with the provider's current password.
+      Set<String> killed = killMonitorBackends(role);
+      awaitMonitorBackOnEveryNode(role, killed, held);
+      assertThat(asked.get()).isGreaterThan(0);
       work(held);
       try (Connection again = ds.getConnection()) {
         work(again);
@@ -187,8 +213,8 @@ class PostgresCredentialsTest {
     }
     try (Connection held = DriverManager.getConnection(url(), role, "new-pw-2")) {
       // The monitor adopted the password that got in, and no refused one since.
-      assertThat(monitorBackends(role, true)).isEqualTo(cluster.nodes().size());
-      awaitMonitorBackOnEveryNode(role, held);
+      Set<String> killed = killMonitorBackends(role);
+      awaitMonitorBackOnEveryNode(role, killed, held);
       work(held);
     }
   }
