@@ -21,6 +21,7 @@ public class LagwiseDataSource implements DataSource {
   private final Properties properties = new Properties();
   private int loginTimeoutSeconds;
   private PrintWriter logWriter;
+  private volatile CredentialsProvider credentials;
 
   public String getUrl() {
     return url;
@@ -102,6 +103,27 @@ public class LagwiseDataSource implements DataSource {
     set(LagwiseProperty.PROBE_TIMEOUT.key(), value);
   }
 
+  /**
+   * Asked for the user and password of every vendor connection (and of the monitor's probes, see
+   * {@link CredentialsProvider}); wins over {@link #setCredentialsProvider(String)}; null: none.
+   */
+  public void setCredentials(CredentialsProvider provider) {
+    this.credentials = provider;
+  }
+
+  public CredentialsProvider getCredentials() {
+    return credentials;
+  }
+
+  public void setClusterIdleTimeout(String value) {
+    set(LagwiseProperty.CLUSTER_IDLE_TIMEOUT.key(), value);
+  }
+
+  /** A class name; {@link #setCredentialsProvider(CredentialsProvider)} takes an instance. */
+  public void setCredentialsProvider(String className) {
+    set(LagwiseProperty.CREDENTIALS_PROVIDER.key(), className);
+  }
+
   private void set(String name, String value) {
     if (value == null) {
       properties.remove(name);
@@ -115,7 +137,7 @@ public class LagwiseDataSource implements DataSource {
     if (url == null) {
       throw new SQLException("LagwiseDataSource has no url: call setUrl", "08001");
     }
-    return Connector.connect(url, properties);
+    return Connector.connect(url, properties, credentials);
   }
 
   @Override
@@ -127,11 +149,13 @@ public class LagwiseDataSource implements DataSource {
     }
     if (password != null) {
       p.setProperty("password", password);
+      p.remove(LagwiseProperty.CREDENTIALS_PROVIDER.key());
     }
     if (url == null) {
       throw new SQLException("LagwiseDataSource has no url: call setUrl", "08001");
     }
-    return Connector.connect(url, p);
+    // Credentials given here win over a provider's.
+    return Connector.connect(url, p, password != null ? null : credentials);
   }
 
   /**

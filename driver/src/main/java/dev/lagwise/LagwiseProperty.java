@@ -88,6 +88,7 @@ public enum LagwiseProperty {
   POLL_INTERVAL(
       "pollInterval",
       Type.DURATION,
+      true,
       "100ms",
       "How often the cluster's monitor asks every host for its role and log position: one small"
           + " query per host per interval per JVM, however many connections. Lag is known to within"
@@ -96,16 +97,37 @@ public enum LagwiseProperty {
   PROBE_TIMEOUT(
       "probeTimeout",
       Type.DURATION,
+      true,
       "2s",
       "Connect and socket timeout of the monitor's probes: a host that does not answer within it"
-          + " is taken out of routing.");
+          + " is taken out of routing."),
+  CLUSTER_IDLE_TIMEOUT(
+      "clusterIdleTimeout",
+      Type.DURATION,
+      true,
+      "5m",
+      "How long a cluster's shared state (monitor, classifier cache, statistics and their MBean)"
+          + " is kept in this JVM after its last connection closes. A connection within it reuses"
+          + " what the monitor knows; after it, everything is released and the next connection"
+          + " starts afresh, with the cluster-wide settings it gives."),
+  CREDENTIALS_PROVIDER(
+      "credentialsProvider",
+      Type.CLASS,
+      "",
+      "Name of a class implementing dev.lagwise.CredentialsProvider (public, with a public"
+          + " no-argument constructor; one instance per cluster) asked for the user and password of"
+          + " every vendor connection this connection opens, and of the monitor's probes while it"
+          + " is the latest connection that got in: for passwords that rotate (RDS IAM tokens,"
+          + " Vault leases). Empty: the password given with the connection."
+          + " LagwiseDataSource.setCredentials takes an instance instead.");
 
   /** Value types, used for validation and for the documentation table. */
   public enum Type {
     BOOLEAN,
     DURATION,
     CHOICE,
-    LIST
+    LIST,
+    CLASS
   }
 
   /** The prefix that marks a property as Lagwise's own. */
@@ -116,11 +138,23 @@ public enum LagwiseProperty {
   private final String defaultValue;
   private final String description;
   private final List<String> choices;
+  private final boolean clusterWide;
 
   LagwiseProperty(
       String name, Type type, String defaultValue, String description, String... choices) {
+    this(name, type, false, defaultValue, description, choices);
+  }
+
+  LagwiseProperty(
+      String name,
+      Type type,
+      boolean clusterWide,
+      String defaultValue,
+      String description,
+      String... choices) {
     this.name = name;
     this.type = type;
+    this.clusterWide = clusterWide;
     this.defaultValue = defaultValue;
     this.description = description;
     this.choices = List.of(choices);
@@ -146,6 +180,16 @@ public enum LagwiseProperty {
 
   public String description() {
     return description;
+  }
+
+  /**
+   * True when the value belongs to the cluster (its monitor or classifier, shared by every
+   * connection to the same hosts, database and user in this JVM): the first connection's value is
+   * in force until the cluster is closed, and a later connection that gives another value is
+   * refused with SQLState 22023. False: each connection has its own.
+   */
+  public boolean clusterWide() {
+    return clusterWide;
   }
 
   /** Allowed values of a {@link Type#CHOICE} property; empty otherwise. */

@@ -20,8 +20,8 @@ class ConfigurationDocTest {
 
   static String table() {
     StringBuilder b = new StringBuilder();
-    b.append("| property | type | default | description |\n");
-    b.append("| --- | --- | --- | --- |\n");
+    b.append("| property | type | default | scope | description |\n");
+    b.append("| --- | --- | --- | --- | --- |\n");
     for (LagwiseProperty p : LagwiseProperty.values()) {
       String type = p.type().name().toLowerCase(Locale.ROOT);
       if (!p.choices().isEmpty()) {
@@ -29,6 +29,7 @@ class ConfigurationDocTest {
       }
       String def = p.defaultValue().isEmpty() ? "(empty)" : "`" + p.defaultValue() + "`";
       b.append("| `").append(p.key()).append("` | ").append(type).append(" | ").append(def);
+      b.append(" | ").append(p.clusterWide() ? "cluster" : "connection");
       b.append(" | ").append(p.description()).append(" |\n");
     }
     return b.toString();

@@ -16,12 +16,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connection to one cluster shares in this JVM: the vendor driver, the monitor that
- * knows each host's role, the classifier (with the cluster's safe functions), and the balancer's
- * counters. Reference counted by {@link ClusterRegistry}; the monitor idles when unused.
+ * knows each host's role, the classifiers (one per set of safe functions in use), and the
+ * balancer's counters. Reference counted: {@link ClusterRegistry} retires it after {@code
+ * lagwise.clusterIdleTimeout} without connections.
+ *
+ * <p>Transitions, all under this object's lock: in use ({@code users > 0}) -> idle (the last {@link
+ * #release()}, which stops the monitor's probes and tells the registry) -> in use again ({@link
+ * #tryAcquire()}) or retired ({@link #retireIfIdle}, once idle for the timeout; final: {@code
+ * tryAcquire} fails and the registry makes a new cluster).
  */
 final class Cluster {
 
@@ -32,7 +38,20 @@ final class Cluster {
   final VendorTypes types;
 
   final ClusterMonitor monitor;
-  final SqlClassifier classifier;
+
+  /**
+   * Classifiers by the settings that shape them ({@link #classifierKey}): connections with other
+   * {@code replicaSafeFunctions} or {@code catalogFunctions} get their own, at most {@link
+   * #MAX_CLASSIFIERS} per cluster (each bounded in bytes by its cache).
+   */
+  private final ConcurrentHashMap<List<String>, SqlClassifier> classifiers =
+      new ConcurrentHashMap<>();
+
+  static final int MAX_CLASSIFIERS = 8;
+
+  /** User functions the catalog declares STABLE or IMMUTABLE; asked once, null until then. */
+  private volatile List<String> catalog;
+
   final List<String> hostNames;
 
   /** The JVM-wide causal position and the balancer's counters, shared by every router. */
@@ -47,19 +66,27 @@ final class Cluster {
   /** Statements by reason and host, for {@link #stats()} and the cluster's MBean. */
   final RoutingCounters counters;
 
-  /**
-   * The password the monitor's probes use: that of the most recent connection that connected to a
-   * host, or that came while no host was up; null: none. Not the first connection's forever: a
-   * password rotated since, or a wrong one that first connection gave, would lock the monitor out
-   * and show every host DOWN to every connection. Only the password: the user is the cluster's, and
-   * another connection's vendor properties (a socket factory of its own, say) are not the monitor's
-   * business.
-   */
-  private volatile String probePassword;
+  /** What the monitor's probes log in with (the latest connection's credentials). */
+  final ProbeCredentials credentials;
+
+  /** Logical connections holding this cluster; guarded by this. */
+  private int users = 1;
+
+  /** When {@link #users} last fell to 0; guarded by this. */
+  private long idleSince;
+
+  /** Guarded by this; final once true. */
+  private boolean retired;
+
+  private final long idleNanos;
+
+  /** The MBean's name, or null when it could not be registered. */
+  private final javax.management.ObjectName mbean;
 
   Cluster(ConnectionSpec spec) throws SQLException {
     this.spec = spec;
-    this.probePassword = spec.password();
+    // Before the monitor's first probe, which needs them.
+    this.credentials = new ProbeCredentials(spec);
     this.vendor = VendorDrivers.find(spec.vendorUrl(spec.hosts.get(0)));
     this.types = VendorTypes.forDriver(spec.dialect, vendor);
     List<String> names = new ArrayList<>();
@@ -78,20 +105,63 @@ final class Cluster {
             hostNames,
             positions.probe(),
             node ->
-                vendor.connect(spec.vendorUrl(spec.hosts.get(node), probeQuery), probeProperties()),
+                vendor.connect(
+                    spec.vendorUrl(spec.hosts.get(node), probeQuery), credentials.properties()),
             spec.settings.pollInterval,
             spec.settings.probeTimeout,
             System::nanoTime);
     // The creator's reference: the first probe round runs now, before any statement.
     monitor.acquire();
-    this.classifier = buildClassifier();
-    ClusterStats.register(this);
+    this.idleNanos = spec.settings.clusterIdleTimeout.toNanos();
+    classifier(spec.settings);
+    this.mbean = ClusterStats.register(this);
   }
 
-  private SqlClassifier buildClassifier() {
-    List<String> safe = new ArrayList<>(spec.settings.replicaSafeFunctions);
-    if (spec.settings.catalogFunctions && spec.dialect == Dialect.POSTGRESQL) {
-      safe.addAll(catalogFunctions());
+  /**
+   * The classifier of connections with settings {@code s}; use {@link #admitClassifier} first where
+   * a refusal can be thrown.
+   */
+  SqlClassifier classifier(Settings s) {
+    return classifiers.computeIfAbsent(classifierKey(s), k -> buildClassifier(s));
+  }
+
+  /**
+   * Refuses a connection that would need a classifier beyond {@link #MAX_CLASSIFIERS}: each may
+   * retain 4 MiB. Racing connects may exceed it by their number, not more.
+   */
+  void admitClassifier(Settings s) throws SQLException {
+    if (classifiers.size() >= MAX_CLASSIFIERS && !classifiers.containsKey(classifierKey(s))) {
+      throw Errors.invalid(
+          "Connections to "
+              + spec
+              + " use "
+              + MAX_CLASSIFIERS
+              + " different combinations of lagwise.replicaSafeFunctions and"
+              + " lagwise.catalogFunctions already, the most one cluster keeps a classifier for;"
+              + " this one gives replicaSafeFunctions="
+              + String.join(",", s.replicaSafeFunctions)
+              + " catalogFunctions="
+              + s.catalogFunctions);
+    }
+  }
+
+  /** Whether the catalog is asked, then the safe functions sorted: equal for equal meaning. */
+  private static List<String> classifierKey(Settings s) {
+    List<String> key = new ArrayList<>();
+    key.add(Boolean.toString(s.catalogFunctions));
+    key.addAll(new java.util.TreeSet<>(s.replicaSafeFunctions));
+    return key;
+  }
+
+  private SqlClassifier buildClassifier(Settings s) {
+    List<String> safe = new ArrayList<>(s.replicaSafeFunctions);
+    if (s.catalogFunctions && spec.dialect == Dialect.POSTGRESQL) {
+      List<String> known = catalog;
+      if (known == null) {
+        known = catalogFunctions();
+        catalog = known;
+      }
+      safe.addAll(known);
     }
     SqlClassifier base = SqlClassifier.forDialect(spec.dialect.scheme);
     return safe.isEmpty() ? base : base.withSafeFunctions(safe);
@@ -109,7 +179,7 @@ final class Cluster {
       return names;
     }
     String url = spec.vendorUrl(spec.hosts.get(node), probeQuery(spec));
-    try (Connection c = vendor.connect(url, spec.vendorProperties);
+    try (Connection c = vendor.connect(url, credentials.properties());
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -181,31 +251,6 @@ final class Cluster {
         settings.primaryLossReads);
   }
 
-  /**
-   * The monitor's probes use {@code s}'s password from now on (see {@link #probePassword}); true
-   * when that is a change.
-   */
-  boolean useCredentialsOf(ConnectionSpec s) {
-    String p = s.password();
-    if (p != null && !p.equals(probePassword)) {
-      probePassword = p;
-      return true;
-    }
-    return false;
-  }
-
-  /** The first connection's vendor properties with the current password; per probe connect. */
-  private Properties probeProperties() {
-    String p = probePassword;
-    if (p == null || p.equals(spec.password())) {
-      return spec.vendorProperties;
-    }
-    Properties withPassword = new Properties();
-    withPassword.putAll(spec.vendorProperties);
-    withPassword.setProperty("password", p);
-    return withPassword;
-  }
-
   LagwiseStats stats() {
     return StatsSnapshot.of(this);
   }
@@ -229,8 +274,54 @@ final class Cluster {
     return false;
   }
 
+  /** One more connection holds this cluster; false once it is retired. */
+  boolean tryAcquire() {
+    synchronized (this) {
+      if (retired) {
+        return false;
+      }
+      users++;
+    }
+    monitor.acquire();
+    return true;
+  }
+
+  /** A connection that held this cluster is done with it. */
   void release() {
     monitor.release();
+    boolean idle;
+    synchronized (this) {
+      idle = users > 0 && --users == 0;
+      if (idle) {
+        idleSince = System.nanoTime();
+      }
+    }
+    if (idle) {
+      ClusterRegistry.idle(this);
+    }
+  }
+
+  /**
+   * Retires this cluster if it has been idle for the idle timeout at {@code now}: 0 when it just
+   * did (the caller removes and {@link #close}s it); else nanoseconds until it would, or -1 when it
+   * is in use or already retired.
+   */
+  synchronized long retireIfIdle(long now) {
+    if (retired || users > 0) {
+      return -1;
+    }
+    long left = idleSince + idleNanos - now;
+    if (left > 0) {
+      return left;
+    }
+    retired = true;
+    return 0;
+  }
+
+  /** Releases what a retired cluster holds: the monitor's threads and connections, the MBean. */
+  void close() {
+    monitor.close();
+    ClusterStats.unregister(mbean);
   }
 
   /** Words for routing's errors: {@link #describeNodes()}, positions as tokens. */

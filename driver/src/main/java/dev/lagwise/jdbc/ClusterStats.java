@@ -10,8 +10,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The MBean of one cluster. Registered once, when the cluster is first used in this JVM, and never
- * unregistered: the cluster lives as long as the JVM ({@link ClusterRegistry}).
+ * The MBean of one cluster: registered when the cluster is created, unregistered when {@link
+ * ClusterRegistry} retires it.
  */
 final class ClusterStats implements ClusterStatsMXBean {
 
@@ -33,19 +33,32 @@ final class ClusterStats implements ClusterStatsMXBean {
    * Best effort: JMX must never stop a connection. The same hosts and database under another user
    * is another cluster; it is registered with its user name added ({@code ,user="..."}).
    */
-  static void register(Cluster cluster) {
+  static ObjectName register(Cluster cluster) {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName name = name(cluster);
       try {
-        server.registerMBean(new ClusterStats(cluster), name);
+        return server.registerMBean(new ClusterStats(cluster), name).getObjectName();
       } catch (InstanceAlreadyExistsException e) {
         ObjectName withUser =
             new ObjectName(name + ",user=" + ObjectName.quote(cluster.spec.user()));
-        server.registerMBean(new ClusterStats(cluster), withUser);
+        return server.registerMBean(new ClusterStats(cluster), withUser).getObjectName();
       }
     } catch (JMException | SecurityException e) {
       // Already registered (a second cluster with the same name), or JMX is not allowed here.
+      return null;
+    }
+  }
+
+  /** Best effort, as registering: a retired cluster's statistics disappear with it. */
+  static void unregister(ObjectName name) {
+    if (name == null) {
+      return;
+    }
+    try {
+      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+    } catch (JMException | SecurityException e) {
+      // Gone already, or JMX is not allowed here.
     }
   }
 

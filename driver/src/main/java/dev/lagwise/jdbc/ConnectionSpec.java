@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.CredentialsProvider;
 import dev.lagwise.LagwiseProperty;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,13 @@ final class ConnectionSpec {
   /** The password the vendor will be given, wherever it came from; null when none. */
   private final String password;
 
+  /**
+   * Gives the user and password of each connect instead ({@link Login}); null when none. Set from
+   * {@code LagwiseDataSource.setCredentials}, or by the cluster from {@code
+   * lagwise.credentialsProvider} ({@link #withCredentials}).
+   */
+  final CredentialsProvider credentials;
+
   private ConnectionSpec(
       Dialect dialect,
       List<HostSpec> hosts,
@@ -69,7 +77,9 @@ final class ConnectionSpec {
       Settings settings,
       String user,
       String password,
-      String maskedUrl) {
+      String maskedUrl,
+      CredentialsProvider credentials) {
+    this.credentials = credentials;
     this.dialect = dialect;
     this.hosts = hosts;
     this.rawDatabase = rawDatabase;
@@ -112,6 +122,12 @@ final class ConnectionSpec {
   }
 
   static ConnectionSpec parse(String url, Properties info) throws SQLException {
+    return parse(url, info, null);
+  }
+
+  /** As {@link #parse(String, Properties)}, with the data source's credentials provider or null. */
+  static ConnectionSpec parse(String url, Properties info, CredentialsProvider credentials)
+      throws SQLException {
     if (!accepts(url)) {
       throw new SQLException(
           "Not a Lagwise URL: " + Masking.maskUrl(url), Errors.CONNECTION_FAILED);
@@ -184,16 +200,46 @@ final class ConnectionSpec {
     if (passwordFromUserInfo) {
       vendor.setProperty("password", userInfo.password());
     }
+    Settings settings = Settings.parse(lagwise);
+    boolean provided = credentials != null || !settings.credentialsProvider.isEmpty();
+    if (provided && urlPassword != null) {
+      // The vendor lets a URL parameter win over the properties the provider's password is in.
+      throw Errors.invalid(
+          "A password parameter in the URL "
+              + Masking.maskUrl(url)
+              + " would override the credentials provider's: give one or the other");
+    }
     return new ConnectionSpec(
         dialect,
         hosts,
         database,
         vendorQuery.toString(),
         vendor,
-        Settings.parse(lagwise),
+        settings,
         urlUser != null ? urlUser : vendor.getProperty("user", ""),
         urlPassword != null ? urlPassword : vendor.getProperty("password"),
-        Masking.maskUrl(url));
+        Masking.maskUrl(url),
+        credentials);
+  }
+
+  /** This spec with {@code provider} giving each connect's credentials. */
+  ConnectionSpec withCredentials(CredentialsProvider provider) {
+    return new ConnectionSpec(
+        dialect,
+        hosts,
+        rawDatabase,
+        vendorQuery,
+        vendorProperties,
+        settings,
+        user,
+        password,
+        maskedUrl,
+        provider);
+  }
+
+  /** The properties of one vendor connect, with the provider's credentials of the moment. */
+  Login login() throws SQLException {
+    return Login.of(vendorProperties, user, password, credentials);
   }
 
   /**
@@ -366,7 +412,8 @@ final class ConnectionSpec {
         settings,
         user,
         password,
-        maskedUrl);
+        maskedUrl,
+        credentials);
   }
 
   String clusterKey() {

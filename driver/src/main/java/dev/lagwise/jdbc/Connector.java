@@ -1,5 +1,6 @@
 package dev.lagwise.jdbc;
 
+import dev.lagwise.CredentialsProvider;
 import dev.lagwise.LagwiseProperty;
 import dev.lagwise.LagwiseStats;
 import java.sql.Connection;
@@ -23,10 +24,17 @@ public final class Connector {
   }
 
   public static Connection connect(String url, Properties info) throws SQLException {
-    ConnectionSpec parsed = ConnectionSpec.parse(url, info);
-    Cluster cluster = ClusterRegistry.acquire(parsed);
+    return connect(url, info, null);
+  }
+
+  /** With {@code credentials} (null: none) giving the user and password of every connect. */
+  public static Connection connect(String url, Properties info, CredentialsProvider credentials)
+      throws SQLException {
+    ConnectionSpec spec = ConnectionSpec.parse(url, info, credentials);
+    Cluster cluster = ClusterRegistry.acquire(spec);
     try {
-      ConnectionSpec spec = parsed.inHostOrderOf(cluster.spec);
+      spec = cluster.credentials.withProvider(spec.inHostOrderOf(cluster.spec));
+      cluster.admitClassifier(spec.settings);
       LogicalConnection c = cluster.types.connections.make(cluster, spec);
       // Fails here, with the vendor's SQLState, when no host accepts this session.
       PhysicalConnection first = c.physicals.openFirst();
@@ -59,8 +67,8 @@ public final class Connector {
               + spec
               + " (user '"
               + spec.user()
-              + "'): no connection has been made to it in this JVM yet; they start with the"
-              + " first connection",
+              + "'): no connection to it is open in this JVM or has been within"
+              + " lagwise.clusterIdleTimeout; they start with the next connection",
           "HY010");
     }
     return cluster.stats();

@@ -100,8 +100,8 @@ final class Exchange {
             router.failed(e.getSQLState(), timedOut || broken(e, node), timedOut, attempt == 0);
         failed(fx, node, e);
         if ((fx & Effects.MARK_PRIMARY_ONLY) != 0) {
-          cluster.classifier.markPrimaryOnly(sql);
-          c = cluster.classifier.classify(sql);
+          connection.classifier.markPrimaryOnly(sql);
+          c = connection.classifier.classify(sql);
           target.reclassified(c);
         }
         if ((fx & Effects.RETRY) == 0) {

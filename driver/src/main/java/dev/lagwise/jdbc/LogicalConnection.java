@@ -56,7 +56,7 @@ class LogicalConnection implements LagwiseConnection {
   LogicalConnection(Cluster cluster, ConnectionSpec spec) {
     this.cluster = cluster;
     this.spec = spec;
-    this.classifier = cluster.classifier;
+    this.classifier = cluster.classifier(spec.settings);
     this.router = cluster.newRouter(spec);
     this.physicals = new Physicals(cluster, spec);
     this.exchange = new Exchange(this, router, physicals, state);

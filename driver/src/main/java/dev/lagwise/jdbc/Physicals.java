@@ -74,13 +74,16 @@ final class Physicals {
   PhysicalConnection openFirst() throws SQLException {
     SQLException first = null;
     StringBuilder errors = new StringBuilder();
+    // Outside the loop: a provider's failure is this session's, not evidence against a host.
+    Login login = spec.login();
+    String password = login.password();
     for (int node : connectOrder(cluster.snapshot())) {
       try {
-        PhysicalConnection pc = connect(node);
+        PhysicalConnection pc = connect(node, login);
         // This session got in: its password is the one the monitor should probe with (a first
         // connection's wrong or missing password, or one rotated since, must not keep hosts DOWN
         // for everyone); hosts shown DOWN may be old news, so ask them again before routing.
-        if (cluster.useCredentialsOf(spec)) {
+        if (cluster.credentials.useCredentialsOf(spec)) {
           cluster.monitor.probeNow();
         }
         return pc;
@@ -90,11 +93,11 @@ final class Physicals {
         // it on every host: the vendor's own exception, its class kept, as the vendor driver alone
         // would throw it. Only an unreachable host is worth trying the next one for.
         if (!Errors.isConnectionError(e) || ClusterMonitor.refusesSession(e.getSQLState())) {
-          throw Masking.scrubbed(e, spec.password());
+          throw Masking.scrubbed(e, password);
         }
         // Evidence for the monitor's probe, not a verdict.
         cluster.monitor.suspect(node, e.getSQLState());
-        String message = Masking.scrub(e.getMessage(), spec.password());
+        String message = Masking.scrub(e.getMessage(), password);
         errors.append(errors.length() == 0 ? "" : "; ").append(spec.hosts.get(node));
         errors.append(": ").append(message);
         first = first == null ? e : first;
@@ -133,9 +136,8 @@ final class Physicals {
   }
 
   /** The vendor connection to {@code node}, with the vendor's own failure. */
-  private PhysicalConnection connect(int node) throws SQLException {
-    Connection c =
-        cluster.vendor.connect(spec.vendorUrl(spec.hosts.get(node)), spec.vendorProperties);
+  private PhysicalConnection connect(int node, Login login) throws SQLException {
+    Connection c = cluster.vendor.connect(spec.vendorUrl(spec.hosts.get(node)), login.properties());
     if (c == null) {
       throw Errors.unavailable(
           "The vendor driver refused the URL for " + spec.hosts.get(node), null);
@@ -157,11 +159,13 @@ final class Physicals {
 
   private PhysicalConnection open(int node) throws SQLException {
     HostSpec host = spec.hosts.get(node);
+    // Outside the try: a provider's failure is this session's, not evidence against the host.
+    Login login = spec.login();
     Connection c;
     try {
-      c = cluster.vendor.connect(spec.vendorUrl(host), spec.vendorProperties);
+      c = cluster.vendor.connect(spec.vendorUrl(host), login.properties());
     } catch (SQLException e) {
-      String message = Masking.scrub(e.getMessage(), spec.password());
+      String message = Masking.scrub(e.getMessage(), login.password());
       // Evidence for the monitor's probe, not a verdict; a wrong password is none at all.
       cluster.monitor.suspect(node, e.getSQLState());
       throw Errors.unavailable(
@@ -170,7 +174,7 @@ final class Physicals {
     if (c == null) {
       throw Errors.unavailable("The vendor driver refused the URL for " + host, null);
     }
-    cluster.useCredentialsOf(spec);
+    cluster.credentials.useCredentialsOf(spec);
     return keep(node, c);
   }
 

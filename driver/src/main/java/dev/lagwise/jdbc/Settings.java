@@ -5,9 +5,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -37,8 +39,20 @@ final class Settings {
   final boolean catalogFunctions;
   final Duration pollInterval;
   final Duration probeTimeout;
+  final Duration clusterIdleTimeout;
 
-  private Settings(Map<LagwiseProperty, String> v) throws SQLException {
+  /** A {@code dev.lagwise.CredentialsProvider} class name; empty when none. */
+  final String credentialsProvider;
+
+  /** Every property's value as given or defaulted, for messages and {@link #conflict}. */
+  private final Map<LagwiseProperty, String> values;
+
+  /** The properties the application gave (URL or {@code Properties}), defaults excluded. */
+  private final Set<LagwiseProperty> given;
+
+  private Settings(Map<LagwiseProperty, String> v, Set<LagwiseProperty> given) throws SQLException {
+    this.values = v;
+    this.given = given;
     loadBalance =
         choice(LagwiseProperty.LOAD_BALANCE, v).equals("round-robin")
             ? LoadBalance.ROUND_ROBIN
@@ -53,6 +67,51 @@ final class Settings {
     catalogFunctions = bool(LagwiseProperty.CATALOG_FUNCTIONS, v);
     pollInterval = positive(LagwiseProperty.POLL_INTERVAL, v);
     probeTimeout = positive(LagwiseProperty.PROBE_TIMEOUT, v);
+    clusterIdleTimeout = duration(LagwiseProperty.CLUSTER_IDLE_TIMEOUT, v);
+    credentialsProvider = className(LagwiseProperty.CREDENTIALS_PROVIDER, v);
+  }
+
+  /**
+   * Null when these settings, a later connection's, agree with {@code inForce}, the settings of the
+   * cluster it joins; else the error that refuses it. Only a {@link LagwiseProperty#clusterWide()}
+   * property the later connection gives itself counts: leaving it out means "whatever the cluster
+   * has", giving it means wanting that value, and silently running with another would hide a
+   * misconfiguration (a second data source's longer probe timeout that never applies). Values are
+   * compared parsed ({@code 1s} equals {@code 1000ms}).
+   */
+  SQLException conflict(Settings inForce, String cluster) {
+    for (LagwiseProperty p : given) {
+      if (p.clusterWide() && !parsed(p).equals(inForce.parsed(p))) {
+        return Errors.invalid(
+            p.key()
+                + "="
+                + values.get(p)
+                + " conflicts with "
+                + p.key()
+                + "="
+                + inForce.values.get(p)
+                + " in force for "
+                + cluster
+                + ": it is a cluster-wide property, and the value of the first connection to the"
+                + " cluster in this JVM is in force until the cluster closes (lagwise."
+                + "clusterIdleTimeout after its last connection). Give the same value or leave it"
+                + " out.");
+      }
+    }
+    return null;
+  }
+
+  private Object parsed(LagwiseProperty p) {
+    switch (p) {
+      case POLL_INTERVAL:
+        return pollInterval;
+      case PROBE_TIMEOUT:
+        return probeTimeout;
+      case CLUSTER_IDLE_TIMEOUT:
+        return clusterIdleTimeout;
+      default:
+        return values.get(p);
+    }
   }
 
   static Settings defaults() {
@@ -66,6 +125,7 @@ final class Settings {
   /** Parses {@code lagwise.*} keys to values; any other key under the prefix is an error. */
   static Settings parse(Map<String, String> raw) throws SQLException {
     Map<LagwiseProperty, String> values = new EnumMap<>(LagwiseProperty.class);
+    Set<LagwiseProperty> given = EnumSet.noneOf(LagwiseProperty.class);
     for (LagwiseProperty p : LagwiseProperty.values()) {
       values.put(p, p.defaultValue());
     }
@@ -80,8 +140,9 @@ final class Settings {
             "Unknown Lagwise property '" + e.getKey() + "'; known properties: " + known);
       }
       values.put(p, e.getValue() == null ? "" : e.getValue().trim());
+      given.add(p);
     }
-    return new Settings(values);
+    return new Settings(values, given);
   }
 
   private static String choice(LagwiseProperty p, Map<LagwiseProperty, String> v)
@@ -145,6 +206,25 @@ final class Settings {
       default:
         return null;
     }
+  }
+
+  /** Empty, or a syntactically valid binary class name; whether it loads is checked on use. */
+  private static String className(LagwiseProperty p, Map<LagwiseProperty, String> v)
+      throws SQLException {
+    String value = v.get(p);
+    for (String part : value.split("\\.", -1)) {
+      if (value.isEmpty()) {
+        break;
+      }
+      boolean ok = !part.isEmpty() && Character.isJavaIdentifierStart(part.charAt(0));
+      for (int i = 1; ok && i < part.length(); i++) {
+        ok = Character.isJavaIdentifierPart(part.charAt(i));
+      }
+      if (!ok) {
+        throw bad(p, value, "a class name such as com.example.VaultCredentials");
+      }
+    }
+    return value;
   }
 
   private static List<String> list(String value) {

@@ -29,6 +29,11 @@ final class StubDriver implements Driver {
   /** One executed statement: host and SQL. */
   record Executed(String host, String sql) {}
 
+  /** One connect: host, whether the monitor made it, and the credentials it was given. */
+  record Connect(String host, boolean monitor, String user, String password) {}
+
+  static final List<Connect> CONNECTS = Collections.synchronizedList(new ArrayList<>());
+
   static final List<Executed> LOG = Collections.synchronizedList(new ArrayList<>());
   static final Map<String, Boolean> DOWN = new ConcurrentHashMap<>();
   static final Map<String, Integer> OPENED = new ConcurrentHashMap<>();
@@ -55,6 +60,7 @@ final class StubDriver implements Driver {
 
   static void reset() {
     LOG.clear();
+    CONNECTS.clear();
     DOWN.clear();
     OPENED.clear();
     metaData = null;
@@ -83,6 +89,8 @@ final class StubDriver implements Driver {
       throw new SQLException("Connection to " + host + " refused", "08001");
     }
     boolean monitor = url.contains("ApplicationName=lagwise-monitor");
+    CONNECTS.add(
+        new Connect(host, monitor, info.getProperty("user"), info.getProperty("password")));
     if (!monitor) {
       OPENED.merge(host, 1, Integer::sum);
     }

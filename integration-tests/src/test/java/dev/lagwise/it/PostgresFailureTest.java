@@ -42,8 +42,15 @@ class PostgresFailureTest {
   }
 
   static Connection connect() throws SQLException {
-    return DriverManager.getConnection(
-        cluster.lagwiseUrl() + PARAMS, cluster.user(), cluster.password());
+    return DriverManager.getConnection(url(), cluster.user(), cluster.password());
+  }
+
+  /**
+   * "localhost": a cluster of its own in this JVM (its probe timeout is cluster-wide, and other
+   * classes connect to the shared testkit cluster with the default one).
+   */
+  static String url() {
+    return cluster.lagwiseUrl().replace("127.0.0.1", "localhost") + PARAMS;
   }
 
   static String readNode(Connection c) throws SQLException {
@@ -54,8 +61,9 @@ class PostgresFailureTest {
     return c.unwrap(LagwiseConnection.class).lastNode();
   }
 
+  /** As the cluster of {@link #connect} names hosts. */
   static String hostPort(Node n) {
-    return n.host() + ":" + n.port();
+    return n.host().replace("127.0.0.1", "localhost") + ":" + n.port();
   }
 
   @Test

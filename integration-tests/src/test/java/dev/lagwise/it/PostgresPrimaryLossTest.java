@@ -54,7 +54,11 @@ class PostgresPrimaryLossTest {
 
   Connection connect(String extra) throws SQLException {
     return DriverManager.getConnection(
-        cluster.lagwiseUrl() + PARAMS + extra, cluster.user(), cluster.password());
+        // "localhost": a cluster of its own in this JVM (its probe timeout is cluster-wide, and
+        // other classes connect to the shared testkit cluster with the default one).
+        cluster.lagwiseUrl().replace("127.0.0.1", "localhost") + PARAMS + extra,
+        cluster.user(),
+        cluster.password());
   }
 
   static long rows(Connection c) throws SQLException {
@@ -65,8 +69,9 @@ class PostgresPrimaryLossTest {
     }
   }
 
+  /** As the cluster of {@link #connect} names hosts. */
   static String hostPort(Node n) {
-    return n.host() + ":" + n.port();
+    return n.host().replace("127.0.0.1", "localhost") + ":" + n.port();
   }
 
   @Test

@@ -2,10 +2,8 @@ package dev.lagwise.routing;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, from the SQL text alone, whether a statement may run on a replica.
@@ -24,24 +22,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * reading and the readings are combined on the safe side ({@code Reading#or}): a read only if it is
  * one under all, else the reading that sends it to the primary and pins it.
  *
- * <p>Caching: results are immutable and kept per SQL string in a {@link ConcurrentHashMap} bounded
- * to {@link #MAX_ENTRIES} strings of at most {@link #MAX_CACHED_LENGTH} characters; a hit is one
- * {@code get} with no lock and no allocation. When the map is full, an arbitrary entry is evicted
- * per insertion. {@link #markPrimaryOnly} entries live in a second, smaller map that the miss path
- * consults first, so an eviction never turns a statement a replica rejected back into a read.
+ * <p>Caching: results are immutable and kept per SQL string in a {@link ClassificationCache},
+ * bounded in entries and in bytes (4 MiB per classifier, that is per cluster; texts over {@link
+ * #MAX_CACHED_LENGTH} characters are not kept); a hit is one {@code get} with no lock and no
+ * allocation. {@link #markPrimaryOnly} entries are also kept as fingerprints in a second, bounded
+ * set that the miss path consults first, so neither an eviction nor a text too long to cache ever
+ * turns a statement a replica rejected back into a read.
  */
 public final class SqlClassifier {
-  static final int MAX_ENTRIES = 4096;
-  static final int MAX_CACHED_LENGTH = 4096;
-  static final int MAX_PRIMARY_ONLY = 4096;
+  static final int MAX_ENTRIES = ClassificationCache.MAX_ENTRIES;
+  static final int MAX_CACHED_LENGTH = ClassificationCache.MAX_CACHED_LENGTH;
   private static final List<String> DIALECTS = List.of("postgresql", "mysql", "mariadb");
   private static final NameTable NO_FUNCTIONS = new NameTable(List.of());
+  private static final Classification REJECTED =
+      Classification.of(StatementKind.WRITE, Hint.NONE, "replica rejected: read-only transaction");
 
   private final String dialect;
   private final boolean mysql;
   private final NameTable userFunctions;
-  private final ConcurrentHashMap<String, Classification> cache = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Classification> primaryOnly = new ConcurrentHashMap<>();
+  private final ClassificationCache cache = new ClassificationCache();
 
   private SqlClassifier(String dialect, NameTable userFunctions) {
     this.dialect = dialect;
@@ -95,25 +94,14 @@ public final class SqlClassifier {
     if (c != null) {
       return c;
     }
-    c = primaryOnly.get(sql);
-    if (c == null) {
-      c = classifyUncached(sql);
-    }
-    if (sql.length() <= MAX_CACHED_LENGTH) {
-      if (cache.size() >= MAX_ENTRIES) {
-        evictOne();
-      }
-      cache.put(sql, c);
+    c = cache.isPrimaryOnly(sql) ? REJECTED : classifyUncached(sql);
+    cache.put(sql, c);
+    if (c != REJECTED && cache.isPrimaryOnly(sql)) {
+      // A replica rejected it while this thread classified it: the rejection wins.
+      cache.put(sql, REJECTED);
+      return REJECTED;
     }
     return c;
-  }
-
-  private void evictOne() {
-    Iterator<String> it = cache.keySet().iterator();
-    if (it.hasNext()) {
-      String victim = it.next();
-      cache.remove(victim);
-    }
   }
 
   /** Classifies without the cache. Never throws; null is a write. */
@@ -210,18 +198,8 @@ public final class SqlClassifier {
     }
     // The rejection overrides a replica hint too: the statement writes, so it never goes to a
     // replica again.
-    Classification c =
-        Classification.of(
-            StatementKind.WRITE, Hint.NONE, "replica rejected: read-only transaction");
-    if (primaryOnly.size() < MAX_PRIMARY_ONLY) {
-      primaryOnly.put(sql, c);
-    }
-    if (sql.length() <= MAX_CACHED_LENGTH) {
-      if (cache.size() >= MAX_ENTRIES) {
-        evictOne();
-      }
-      cache.put(sql, c);
-    }
+    cache.markPrimaryOnly(sql);
+    cache.put(sql, REJECTED);
   }
 
   NameTable userFunctions() {
@@ -230,6 +208,15 @@ public final class SqlClassifier {
 
   int cacheSize() {
     return cache.size();
+  }
+
+  /** Accounted bytes this classifier retains: results by SQL text plus primary-only SQL. */
+  long retainedBytes() {
+    return cache.cacheBytes() + cache.primaryOnlyBytes();
+  }
+
+  ClassificationCache cache() {
+    return cache;
   }
 
   @Override
