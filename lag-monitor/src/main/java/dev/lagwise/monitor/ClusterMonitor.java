@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -42,11 +43,12 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private int historyOwner = -1;
 
-  /** Between two probes of a host whose position someone is waiting for. */
-  static final long CHASE_NANOS = 1_000_000L;
-
-  /** How long replicas are chased after the last request. */
-  static final long CHASE_FOR_NANOS = 50_000_000L;
+  /**
+   * Between two wakes of the primary's prober by {@link #requestPrimaryProbe}: keeps the request
+   * path from unparking a thread per statement; the probes themselves are capped by {@link
+   * ProbeScheduler}.
+   */
+  static final long PRIMARY_WAKE_NANOS = 1_000_000L;
 
   /** Between two probes that answer suspicions of one host (at most 100 per second per host). */
   static final long SUSPICION_SPACING_NANOS = 10_000_000L;
@@ -59,10 +61,11 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
    */
   private final long[] answeredBegun;
 
-  /** Position replicas are chased to, and until when; guarded by this. */
-  private long chaseTarget = -1;
+  /** When each host is probed next: the probe budget. */
+  private final ProbeScheduler scheduler;
 
-  private long chaseUntil;
+  /** Probes sent per host since the monitor was created; for statistics and benchmarks. */
+  private final AtomicLongArray probesSent;
 
   private volatile long lastPrimaryWake = Long.MIN_VALUE / 2;
 
@@ -94,6 +97,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
         new Suspicions(hostNames.size(), Math.min(SUSPICION_SPACING_NANOS, pollNanos));
     this.answeredBegun = new long[hostNames.size()];
     Arrays.fill(answeredBegun, Long.MIN_VALUE / 2);
+    this.scheduler = new ProbeScheduler(hostNames.size(), pollNanos, System.nanoTime());
+    this.probesSent = new AtomicLongArray(hostNames.size());
     // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
     this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
   }
@@ -246,30 +251,33 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   }
 
   /**
-   * Someone needs to know when replicas reach {@code position} (a write just committed it, or a
-   * read needs it): replicas that are behind it are probed every {@link #CHASE_NANOS} instead of
-   * every poll interval, until they reach it or {@link #CHASE_FOR_NANOS} passes without a new
-   * request. Off the request thread; still at most one probe in flight per host.
+   * Someone needs to know when a replica reaches {@code position} (a write just committed it, or a
+   * read needs it): one replica that can reach it soon is probed more often than every poll
+   * interval, within the host's probe budget ({@link ProbeScheduler}). Off the request thread.
    */
   @Override
   public void chase(long position) {
-    long now = ticker.getAsLong();
-    boolean wake;
-    synchronized (this) {
-      chaseUntil = now + CHASE_FOR_NANOS;
-      wake = position > chaseTarget;
-      if (wake) {
-        chaseTarget = position;
+    int host = scheduler.chase(position, System.nanoTime());
+    if (host >= 0) {
+      Prober[] p;
+      synchronized (this) {
+        p = probers;
+      }
+      if (p != null) {
+        LockSupport.unpark(p[host]);
       }
     }
-    if (wake) {
-      wakeProbers();
-    }
+  }
+
+  /** Probes this monitor has sent to {@code node} (connect failures included). */
+  public long probesSent(int node) {
+    return probesSent.get(node);
   }
 
   /**
    * A read needs a primary sample sent from now on: probe the primary now (after the probe in
-   * flight, if any). Rate-limited to one wake per {@link #CHASE_NANOS}.
+   * flight, if any, and when the primary's probe budget allows). The thread is woken at most once
+   * per {@link #PRIMARY_WAKE_NANOS}.
    */
   public void requestPrimaryProbe() {
     requestPrimaryProbe(false);
@@ -286,7 +294,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       chaseAfterPrimarySample = true;
     }
     long now = ticker.getAsLong();
-    if (now - lastPrimaryWake < CHASE_NANOS) {
+    if (now - lastPrimaryWake < PRIMARY_WAKE_NANOS) {
       return;
     }
     lastPrimaryWake = now;
@@ -298,19 +306,6 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     if (p != null && primary >= 0) {
       p[primary].request();
     }
-  }
-
-  /** How long the probe thread of {@code node} waits before its next probe. */
-  private long nextProbeIn(int node) {
-    ClusterSnapshot s = snapshot;
-    synchronized (this) {
-      if (s.status(node) == NodeStatus.REPLICA
-          && s.position(node) < chaseTarget
-          && ticker.getAsLong() - chaseUntil < 0) {
-        return Math.min(CHASE_NANOS, pollNanos);
-      }
-    }
-    return pollNanos;
   }
 
   /**
@@ -380,6 +375,13 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
     snapshot = next;
     notifyAll();
+    scheduler.observed(
+        node,
+        o.replica(),
+        o.healthy(),
+        o.position(),
+        history.latestPosition(),
+        o.replica() ? next.lagNanos(node, now) : 0);
     if (sample && chaseAfterPrimarySample) {
       chaseAfterPrimarySample = false;
       chase(o.position());
@@ -391,6 +393,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     answeredBegun[node] = begun;
     snapshot = snapshot.down(node, ticker.getAsLong(), error);
     notifyAll();
+    scheduler.failed(node);
   }
 
   @Override
@@ -437,35 +440,37 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     @Override
     public void run() {
       while (running) {
-        long started = System.nanoTime();
         probe();
-        awaitNextProbe(started);
+        awaitNextProbe();
       }
       closeConnection();
     }
 
     /**
-     * Parks until the next probe is due: a request, the poll (or chase) interval since the last
-     * probe began, or a pending suspicion whose spacing has passed. Not sleep + interrupt: an
+     * Parks until the next probe is due ({@link ProbeScheduler#dueAt}): at once for a request or a
+     * pending suspicion whose spacing has passed, else the chase spacing or the poll interval since
+     * the last probe began; never before the host's probe budget allows. Not sleep + interrupt: an
      * interrupt would abort a probe's connect in the vendor driver. Any other wake (a suspicion
      * within the spacing, an unpark whose suspicion an earlier probe already answered, a spurious
      * one) parks again, so a storm of errors on this host costs it one probe per spacing.
      */
-    private void awaitNextProbe(long started) {
+    private void awaitNextProbe() {
+      boolean asked = false;
       while (running) {
         if (requested) {
           requested = false;
-          return;
+          asked = true;
         }
-        long wait = started + nextProbeIn(node) - System.nanoTime();
+        long hold = -1;
+        if (suspicions.pending(node)) {
+          hold = suspicions.holdNanos(node, ticker.getAsLong());
+        }
+        long now = System.nanoTime();
+        long wait = scheduler.dueAt(node, asked || hold == 0, now) - now;
         if (wait <= 0) {
           return;
         }
-        if (suspicions.pending(node)) {
-          long hold = suspicions.holdNanos(node, ticker.getAsLong());
-          if (hold == 0) {
-            return;
-          }
+        if (hold > 0) {
           wait = Math.min(wait, hold);
         }
         LockSupport.parkNanos(this, wait);
@@ -473,6 +478,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
 
     private void probe() {
+      scheduler.begun(node, System.nanoTime());
+      probesSent.incrementAndGet(node);
       long begun = ticker.getAsLong();
       // Whatever woke it, this probe answers the suspicions reported so far.
       suspicions.probing(node, begun);
