@@ -2,8 +2,6 @@ package dev.lagwise.monitor;
 
 import dev.lagwise.routing.ClusterView;
 import dev.lagwise.routing.Topology;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -30,11 +28,11 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private final String name;
   private final List<String> hostNames;
-  private final NodeProbe probe;
-  private final NodeConnector connector;
+  final NodeProbe probe;
+  final NodeConnector connector;
   private final long pollNanos;
   private final long probeTimeoutNanos;
-  private final LongSupplier ticker;
+  final LongSupplier ticker;
 
   private volatile ClusterSnapshot snapshot;
 
@@ -53,7 +51,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   /** Between two probes that answer suspicions of one host (at most 100 per second per host). */
   static final long SUSPICION_SPACING_NANOS = 10_000_000L;
 
-  private final Suspicions suspicions;
+  final Suspicions suspicions;
 
   /**
    * Per host: when the last probe that has answered (or failed) was begun; guarded by this. What
@@ -62,10 +60,10 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   private final long[] answeredBegun;
 
   /** When each host is probed next: the probe budget. */
-  private final ProbeScheduler scheduler;
+  final ProbeScheduler scheduler;
 
   /** Probes sent per host since the monitor was created; for statistics and benchmarks. */
-  private final AtomicLongArray probesSent;
+  final AtomicLongArray probesSent;
 
   private volatile long lastPrimaryWake = Long.MIN_VALUE / 2;
 
@@ -132,7 +130,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       if (users++ == 0) {
         probers = new Prober[hostNames.size()];
         for (int i = 0; i < probers.length; i++) {
-          probers[i] = new Prober(i);
+          probers[i] = new Prober(this, i);
           probers[i].start();
         }
       }
@@ -333,7 +331,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
    * As {@link #observed(int, Observation, long)}, for a probe begun (connect included) at {@code
    * begun}.
    */
-  private synchronized void observed(int node, Observation o, long sentNanos, long begun) {
+  synchronized void observed(int node, Observation o, long sentNanos, long begun) {
     answeredBegun[node] = begun;
     long now = ticker.getAsLong();
     long freshAsOf;
@@ -414,103 +412,5 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   @Override
   public String toString() {
     return "ClusterMonitor[" + name + " " + snapshot + "]";
-  }
-
-  /** The daemon thread that probes one host every poll interval on its own connection. */
-  private final class Prober extends Thread {
-    private final int node;
-    private volatile boolean running = true;
-    private Connection connection;
-
-    Prober(int node) {
-      super("lagwise-monitor-" + hostNames.get(node));
-      setDaemon(true);
-      this.node = node;
-    }
-
-    /** Set by a request to probe now (probeNow, a chase, a primary sample); not by suspicions. */
-    private volatile boolean requested;
-
-    /** Probe now, after the probe in flight if any. */
-    void request() {
-      requested = true;
-      LockSupport.unpark(this);
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        probe();
-        awaitNextProbe();
-      }
-      closeConnection();
-    }
-
-    /**
-     * Parks until the next probe is due ({@link ProbeScheduler#dueAt}): at once for a request or a
-     * pending suspicion whose spacing has passed, else the chase spacing or the poll interval since
-     * the last probe began; never before the host's probe budget allows. Not sleep + interrupt: an
-     * interrupt would abort a probe's connect in the vendor driver. Any other wake (a suspicion
-     * within the spacing, an unpark whose suspicion an earlier probe already answered, a spurious
-     * one) parks again, so a storm of errors on this host costs it one probe per spacing.
-     */
-    private void awaitNextProbe() {
-      boolean asked = false;
-      while (running) {
-        if (requested) {
-          requested = false;
-          asked = true;
-        }
-        long hold = -1;
-        if (suspicions.pending(node)) {
-          hold = suspicions.holdNanos(node, ticker.getAsLong());
-        }
-        long now = System.nanoTime();
-        long wait = scheduler.dueAt(node, asked || hold == 0, now) - now;
-        if (wait <= 0) {
-          return;
-        }
-        if (hold > 0) {
-          wait = Math.min(wait, hold);
-        }
-        LockSupport.parkNanos(this, wait);
-      }
-    }
-
-    private void probe() {
-      scheduler.begun(node, System.nanoTime());
-      probesSent.incrementAndGet(node);
-      long begun = ticker.getAsLong();
-      // Whatever woke it, this probe answers the suspicions reported so far.
-      suspicions.probing(node, begun);
-      try {
-        if (connection == null) {
-          connection = connector.connect(node);
-        }
-        long sent = ticker.getAsLong();
-        observed(node, probe.probe(node, connection), sent, begun);
-      } catch (SQLException | RuntimeException e) {
-        closeConnection();
-        if (running) {
-          failed(node, String.valueOf(e.getMessage()), begun);
-        }
-      }
-    }
-
-    private void closeConnection() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // The probe connection is disposable.
-        }
-        connection = null;
-      }
-    }
-
-    void shutdown() {
-      running = false;
-      LockSupport.unpark(this);
-    }
   }
 }
