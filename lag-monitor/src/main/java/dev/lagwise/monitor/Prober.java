@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.LockSupport;
 
-/** The daemon thread that probes one host every poll interval on its own connection. */
+/**
+ * The daemon thread that probes one host on its own connection, when its monitor's {@link
+ * ProbeScheduler} says so.
+ */
 final class Prober extends Thread {
   private final ClusterMonitor monitor;
   private final int node;
@@ -18,9 +21,7 @@ final class Prober extends Thread {
     this.node = node;
   }
 
-  /**
-   * Set by a request to probe now (probeNow, a chase, a primary sample); not by monitor.suspicions.
-   */
+  /** Set by a request to probe now (probeNow, a primary sample); not by a chase or a suspicion. */
   private volatile boolean requested;
 
   /** Probe now, after the probe in flight if any. */
