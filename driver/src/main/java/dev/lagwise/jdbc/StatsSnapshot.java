@@ -44,7 +44,8 @@ record StatsSnapshot(
               lagBytes,
               lagMillis,
               cluster.counters.node(i),
-              Masking.scrub(s.error(i), password)));
+              Masking.scrub(s.error(i), password),
+              cluster.monitor.probesSent(i)));
     }
     return new StatsSnapshot(byReason, List.copyOf(nodes), total);
   }
@@ -69,7 +70,7 @@ record StatsSnapshot(
       } else {
         b.append(" lag unknown");
       }
-      b.append(" statements ").append(n.statements());
+      b.append(" statements ").append(n.statements()).append(" probes ").append(n.probes());
       if (n.lastError() != null) {
         b.append(" error: ").append(n.lastError());
       }
