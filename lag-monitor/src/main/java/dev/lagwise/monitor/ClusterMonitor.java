@@ -250,19 +250,20 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   /**
    * Someone needs to know when a replica reaches {@code position} (a write just committed it, or a
-   * read needs it): one replica that can reach it soon is probed more often than every poll
-   * interval, within the host's probe budget ({@link ProbeScheduler}). Off the request thread.
+   * read needs it): replicas that can reach it soon are probed more often than every poll interval,
+   * within each host's probe budget ({@link ProbeScheduler}). Off the request thread.
    */
   @Override
   public void chase(long position) {
-    int host = scheduler.chase(position, System.nanoTime());
-    if (host >= 0) {
+    if (scheduler.chase(position, System.nanoTime())) {
       Prober[] p;
       synchronized (this) {
         p = probers;
       }
       if (p != null) {
-        LockSupport.unpark(p[host]);
+        for (Prober prober : p) {
+          LockSupport.unpark(prober);
+        }
       }
     }
   }

@@ -167,37 +167,32 @@ final class ProbeScheduler {
   }
 
   /**
-   * Someone waits for a replica to reach {@code position}: the host to chase to it, or -1 when one
-   * is chased to it already, one has shown it, or none qualifies. Extends a running chase.
+   * Someone waits for a replica to reach {@code position}: every replica that qualifies and is
+   * behind it is chased to it (a session reads from the replica it was given, so chasing only one
+   * would leave the others' sessions on the primary). True when a chase began, so the probers
+   * should look at their schedule again; false when every qualifying replica was chased already,
+   * one has shown the position, or none qualifies.
    */
-  synchronized int chase(long position, long now) {
-    int best = -1;
+  synchronized boolean chase(long position, long now) {
+    for (int i = 0; i < target.length; i++) {
+      if (chaseable[i] && lastPosition[i] >= position) {
+        return false;
+      }
+    }
+    boolean began = false;
     for (int i = 0; i < target.length; i++) {
       if (!chaseable[i]) {
         continue;
       }
-      if (lastPosition[i] >= position) {
-        return -1;
+      if (!chasing(i, now)) {
+        chaseStart[i] = now;
+        probedSinceTarget[i] = false;
+        began = true;
       }
-      if (target[i] >= position && now - chaseUntil[i] < 0) {
-        chaseUntil[i] = now + CHASE_FOR_NANOS;
-        return -1;
-      }
-      if (best < 0
-          || allowedAt(i) - allowedAt(best) < 0
-          || (allowedAt(i) == allowedAt(best) && lastBegun[i] - lastBegun[best] < 0)) {
-        best = i;
-      }
+      target[i] = Math.max(target[i], position);
+      chaseUntil[i] = now + CHASE_FOR_NANOS;
     }
-    if (best >= 0) {
-      if (!chasing(best, now)) {
-        chaseStart[best] = now;
-        probedSinceTarget[best] = false;
-      }
-      target[best] = Math.max(target[best], position);
-      chaseUntil[best] = now + CHASE_FOR_NANOS;
-    }
-    return best;
+    return began;
   }
 
   /** The current chase spacing of {@code host}; for tests. */

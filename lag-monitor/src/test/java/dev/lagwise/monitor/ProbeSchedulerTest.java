@@ -47,35 +47,44 @@ class ProbeSchedulerTest {
   }
 
   @Test
-  void aChaseGoesToOneReplicaAndItsFirstProbeWaitsTheMinimumSpacing() {
+  void aChaseProbesEveryReplicaBehindTheTargetAfterTheMinimumSpacing() {
     everyoneCaughtUpAt(100);
+    long polled = now;
     now += 50 * MS;
-    int chased = s.chase(200, now);
-    assertThat(chased).isIn(1, 2);
-    int other = 3 - chased;
-    assertThat(s.dueAt(chased, false, now)).isEqualTo(now + ProbeScheduler.CHASE_MIN_NANOS);
-    assertThat(s.dueAt(other, false, now)).isEqualTo(now - 50 * MS + POLL);
-    // The same target again is not a second chase.
-    assertThat(s.chase(200, now)).isEqualTo(-1);
-    assertThat(s.chase(150, now)).isEqualTo(-1);
+    assertThat(s.chase(200, now)).isTrue();
+    for (int r = 1; r <= 2; r++) {
+      assertThat(s.chasing(r, now)).isTrue();
+      assertThat(s.dueAt(r, false, now)).isEqualTo(now + ProbeScheduler.CHASE_MIN_NANOS);
+    }
+    // The primary is never chased.
+    assertThat(s.chasing(0, now)).isFalse();
+    assertThat(s.dueAt(0, false, now)).isEqualTo(polled + POLL);
+    // A later target while chasing raises it without a new start.
+    assertThat(s.chase(200, now)).isFalse();
+    assertThat(s.chase(250, now)).isFalse();
+    assertThat(s.dueAt(1, false, now)).isEqualTo(now + ProbeScheduler.CHASE_MIN_NANOS);
   }
 
   @Test
   void aPositionAReplicaHasShownIsNotChased() {
     everyoneCaughtUpAt(100);
-    assertThat(s.chase(100, now)).isEqualTo(-1);
-    assertThat(s.chase(99, now)).isEqualTo(-1);
+    assertThat(s.chase(100, now)).isFalse();
+    assertThat(s.chase(99, now)).isFalse();
+    assertThat(s.chasing(1, now) || s.chasing(2, now)).isFalse();
   }
 
   @Test
-  void newTargetsAlternateBetweenReplicasByTheirBudget() {
+  void onlyTheReplicaBehindIsChasedWhenTheOtherHasShownIt() {
     everyoneCaughtUpAt(100);
-    now += POLL;
-    int first = s.chase(200, now);
-    probeWhenDue(first, false);
-    replicaAnswers(first, 150, 300);
-    int second = s.chase(300, now);
-    assertThat(second).isEqualTo(3 - first);
+    s.begun(1, now);
+    replicaAnswers(1, 200, 200);
+    assertThat(s.chase(200, now)).isFalse();
+    assertThat(s.chase(201, now)).isTrue();
+    assertThat(s.chasing(1, now)).isTrue();
+    s.begun(1, now);
+    replicaAnswers(1, 201, 201);
+    assertThat(s.chasing(1, now)).as("target reached").isFalse();
+    assertThat(s.chasing(2, now)).isTrue();
   }
 
   @Test
@@ -87,7 +96,7 @@ class ProbeSchedulerTest {
     t.begun(1, now);
     t.observed(1, true, true, 100, 1_000, MS);
     now += poll;
-    assertThat(t.chase(1_000, now)).isEqualTo(1);
+    assertThat(t.chase(1_000, now)).isTrue();
     long prev = now;
     StringBuilder gaps = new StringBuilder();
     while (t.chasing(1, now)) {
@@ -105,14 +114,15 @@ class ProbeSchedulerTest {
     t.begun(1, now);
     t.observed(1, true, true, 101, 1_000, MS);
     assertThat(t.spacing(1)).isEqualTo(ProbeScheduler.CHASE_MIN_NANOS);
-    assertThat(t.chase(1_000, now)).isEqualTo(1);
+    assertThat(t.chase(1_000, now)).isTrue();
   }
 
   @Test
   void progressKeepsTheSpacingAtTheMinimum() {
     everyoneCaughtUpAt(100);
     now += POLL;
-    int r = s.chase(1_000, now);
+    s.chase(1_000, now);
+    int r = 1;
     for (int i = 1; i <= 3; i++) {
       probeWhenDue(r, false);
       replicaAnswers(r, 100 + i, 1_000);
@@ -124,27 +134,25 @@ class ProbeSchedulerTest {
   void aPausedReplicaIsNoLongerChasedUntilItMoves() {
     everyoneCaughtUpAt(100);
     now += POLL;
-    int r = s.chase(500, now);
+    s.chase(500, now);
     for (int i = 0; i < ProbeScheduler.PAUSED_AFTER; i++) {
       s.chase(500, now);
-      probeWhenDue(r, false);
-      replicaAnswers(r, 100, 500); // the primary is ahead, the replica does not move
-    }
-    assertThat(s.chasing(r, now)).isFalse();
-    // The other replica takes the chase; when it pauses too, nobody does.
-    int other = s.chase(500, now);
-    assertThat(other).isEqualTo(3 - r);
-    for (int i = 0; i < ProbeScheduler.PAUSED_AFTER; i++) {
+      probeWhenDue(1, false);
+      replicaAnswers(1, 100, 500); // the primary is ahead, replica 1 does not move
       s.chase(500, now);
-      probeWhenDue(other, false);
-      replicaAnswers(other, 100, 500);
+      probeWhenDue(2, false);
+      replicaAnswers(2, 101 + i, 500); // replica 2 does
     }
-    assertThat(s.chase(500, now)).isEqualTo(-1);
-    assertThat(s.dueAt(r, false, now)).isGreaterThanOrEqualTo(now - 2 * POLL);
+    assertThat(s.chasing(1, now)).isFalse();
+    assertThat(s.chasing(2, now)).isTrue();
+    assertThat(s.chase(600, now)).isFalse();
+    assertThat(s.chasing(1, now)).as("paused: not chased").isFalse();
     // Replay resumes: chased again.
-    probeWhenDue(r, false);
-    replicaAnswers(r, 101, 500);
-    assertThat(s.chase(500, now)).isEqualTo(r);
+    probeWhenDue(1, false);
+    replicaAnswers(1, 101, 500);
+    now += ProbeScheduler.CHASE_FOR_NANOS;
+    assertThat(s.chase(700, now)).isTrue();
+    assertThat(s.chasing(1, now)).isTrue();
   }
 
   @Test
@@ -154,7 +162,8 @@ class ProbeSchedulerTest {
       probeWhenDue(1, false);
       replicaAnswers(1, 100, 100);
     }
-    assertThat(s.chase(101, now)).isIn(1, 2);
+    assertThat(s.chase(101, now)).isTrue();
+    assertThat(s.chasing(1, now)).isTrue();
   }
 
   @Test
@@ -164,33 +173,36 @@ class ProbeSchedulerTest {
     s.observed(1, true, false, 100, 100, MS); // replication broken
     s.begun(2, now);
     s.failed(2); // down
-    assertThat(s.chase(200, now)).isEqualTo(-1);
+    assertThat(s.chase(200, now)).isFalse();
 
     s.begun(2, now);
     // Beyond reach: lag over the chase window plus the poll interval.
     s.observed(2, true, true, 90, 100, ProbeScheduler.CHASE_FOR_NANOS + POLL + 1);
-    assertThat(s.chase(200, now)).isEqualTo(-1);
+    assertThat(s.chase(200, now)).isFalse();
     s.begun(2, now);
     s.observed(2, true, true, 95, 100, -1); // lag unknown
-    assertThat(s.chase(200, now)).isEqualTo(-1);
+    assertThat(s.chase(200, now)).isFalse();
     s.begun(2, now);
     s.observed(2, true, true, 99, 100, ProbeScheduler.CHASE_FOR_NANOS + POLL);
-    assertThat(s.chase(200, now)).isEqualTo(2);
+    assertThat(s.chase(200, now)).isTrue();
+    assertThat(s.chasing(2, now)).isTrue();
+    assertThat(s.chasing(0, now) || s.chasing(1, now)).isFalse();
   }
 
   @Test
   void aChaseEndsWhenTheTargetIsReachedOrNobodyAsksAnyMore() {
     everyoneCaughtUpAt(100);
     now += POLL;
-    int r = s.chase(200, now);
-    probeWhenDue(r, false);
-    replicaAnswers(r, 200, 200);
-    assertThat(s.chasing(r, now)).isFalse();
-
-    int q = s.chase(300, now);
-    assertThat(s.chasing(q, now)).isTrue();
-    now += ProbeScheduler.CHASE_FOR_NANOS;
-    assertThat(s.chasing(q, now)).isFalse();
+    long asked = now;
+    s.chase(200, now);
+    probeWhenDue(1, false);
+    replicaAnswers(1, 200, 200);
+    assertThat(s.chasing(1, now)).isFalse();
+    assertThat(s.chasing(2, now)).isTrue();
+    now = asked + ProbeScheduler.CHASE_FOR_NANOS - 1;
+    assertThat(s.chasing(2, now)).isTrue();
+    now += 1;
+    assertThat(s.chasing(2, now)).isFalse();
   }
 
   /** The worst case: every probe requested at once, for ten seconds. */
