@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>Not a JMH benchmark: it counts, it does not time code. Run: {@code java -cp
- * jmh/target/benchmarks.jar dev.lagwise.jmh.ProbeBudget [seconds]}.
+ * jmh/target/benchmarks.jar dev.lagwise.jmh.ProbeBudget [seconds [scenario:writers:consistency
+ * ...]]}, e.g. {@code 10 raw-5ms:8:session}.
  */
 public final class ProbeBudget {
 
@@ -49,12 +50,26 @@ public final class ProbeBudget {
       System.out.println(
           "scenario              consistency  writes/s  reads  replica_share  violations"
               + "  probes/s primary  replica  replica  max/node");
-      run(cluster, "idle", 0, "causal", Math.min(seconds, 5));
-      run(cluster, "insert-only", 1, "causal", seconds);
-      run(cluster, "raw-5ms", 1, "causal", seconds);
-      run(cluster, "raw-5ms", 1, "session", seconds);
-      run(cluster, "raw-5ms", 8, "session", seconds);
-      run(cluster, "raw-5ms", 8, "causal", seconds);
+      String[] scenarios =
+          args.length > 1
+              ? java.util.Arrays.copyOfRange(args, 1, args.length)
+              : new String[] {
+                "idle:0:causal",
+                "insert-only:1:causal",
+                "raw-5ms:1:causal",
+                "raw-5ms:1:session",
+                "raw-5ms:8:session",
+                "raw-5ms:8:causal"
+              };
+      for (String sc : scenarios) {
+        String[] p = sc.split(":");
+        run(
+            cluster,
+            p[0],
+            Integer.parseInt(p[1]),
+            p[2],
+            p[0].equals("idle") ? Math.min(seconds, 5) : seconds);
+      }
     }
   }
 
