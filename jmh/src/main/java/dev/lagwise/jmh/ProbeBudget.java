@@ -26,12 +26,13 @@ import java.util.concurrent.locks.LockSupport;
  *       probes/s per replica);
  *   <li>{@code raw-5ms}: {@code writers} connections, each: insert a row, wait until 5 ms after the
  *       insert returned, read the row back (a miss is a violation), under {@code
- *       lagwise.consistency} {@code causal} (default) or {@code session}.
+ *       lagwise.consistency} {@code causal} (default) or {@code session}; {@code raw-5ms+10}: the
+ *       same with 10 ms of think time after each read (fewer writes per second per session).
  * </ul>
  *
  * <p>Not a JMH benchmark: it counts, it does not time code. Run: {@code java -cp
  * jmh/target/benchmarks.jar dev.lagwise.jmh.ProbeBudget [seconds [scenario:writers:consistency
- * ...]]}, e.g. {@code 10 raw-5ms:8:session}.
+ * ...]]}, e.g. {@code 10 raw-5ms:8:session raw-5ms:1:causal:10} (the last field: think time in ms).
  */
 public final class ProbeBudget {
 
@@ -48,7 +49,7 @@ public final class ProbeBudget {
       }
       cluster.awaitReplicasCaughtUp(java.time.Duration.ofSeconds(30));
       System.out.println(
-          "scenario              consistency  writes/s  reads  replica_share  violations"
+          "scenario                 consistency  writes/s  reads  replica_share  violations"
               + "  probes/s primary  replica  replica  max/node");
       String[] scenarios =
           args.length > 1
@@ -59,7 +60,9 @@ public final class ProbeBudget {
                 "raw-5ms:1:causal",
                 "raw-5ms:1:session",
                 "raw-5ms:8:session",
-                "raw-5ms:8:causal"
+                "raw-5ms:8:causal",
+                "raw-5ms:1:causal:10",
+                "raw-5ms:8:session:10"
               };
       for (String sc : scenarios) {
         String[] p = sc.split(":");
@@ -68,12 +71,14 @@ public final class ProbeBudget {
             p[0],
             Integer.parseInt(p[1]),
             p[2],
+            p.length > 3 ? Integer.parseInt(p[3]) : 0,
             p[0].equals("idle") ? Math.min(seconds, 5) : seconds);
       }
     }
   }
 
-  static void run(PostgresCluster cluster, String scenario, int writers, String scope, int seconds)
+  static void run(
+      PostgresCluster cluster, String scenario, int writers, String scope, int thinkMs, int seconds)
       throws Exception {
     String url = cluster.lagwiseUrl() + "?lagwise.consistency=" + scope;
     Connection[] cs = new Connection[Math.max(1, writers)];
@@ -97,8 +102,11 @@ public final class ProbeBudget {
                 try {
                   while (running.get()) {
                     writeThenRead(c, readBack, primaryPort, counts);
+                    if (thinkMs > 0) {
+                      Thread.sleep(thinkMs);
+                    }
                   }
-                } catch (SQLException e) {
+                } catch (SQLException | InterruptedException e) {
                   throw new IllegalStateException(e);
                 }
               },
@@ -130,8 +138,8 @@ public final class ProbeBudget {
     }
     System.out.printf(
         Locale.ROOT,
-        "%-12s x%d  %-11s  %8.0f  %5d  %12.1f%%  %10d%s  %8.1f%n",
-        scenario,
+        "%-15s x%d  %-11s  %8.0f  %5d  %12.1f%%  %10d%s  %8.1f%n",
+        thinkMs > 0 ? scenario + "+" + thinkMs : scenario,
         writers,
         scope,
         counts[0] / elapsed,
