@@ -13,15 +13,17 @@ package dev.lagwise.monitor;
  *       seconds therefore holds at most {@code BURST + RATE × t} probes of one host from one
  *       monitor: at most 100 in any second. The prober is one thread per host, so at most one probe
  *       per host is in flight.
- *   <li><b>Chase only what can pay off.</b> A position someone waits for is assigned to one replica
- *       (the one with the most tokens left), never to all: one replica that has it is enough for a
- *       read, and alternating spreads the probes. A replica is chased only while it is a healthy
- *       replica whose last probe showed it behind the target, not paused (its position unchanged
- *       over {@link #PAUSED_AFTER} probes while the primary was ahead) and within reach: its lag at
- *       most {@link #CHASE_FOR_NANOS} plus the poll interval (the resolution of the primary's
- *       position history, by which a measured lag may be too high). A replica further behind does
- *       not replay a write a few milliseconds old within the chase window; the regular poll finds
- *       it when it catches up.
+ *   <li><b>Chase only what can pay off.</b> A position someone waits for is given to one replica,
+ *       the one with the most budget left (then the one probed least recently), not to all: a read
+ *       needs one replica that has it, and alternating doubles how many writes per second the
+ *       replicas together can follow (a PostgreSQL write's captured position releases the session's
+ *       pin to its last replica, so its next read may use either). A replica is chased only while
+ *       it is a healthy replica whose last probe showed it behind the target, not paused (its
+ *       position unchanged over {@link #PAUSED_AFTER} probes while the primary was ahead) and
+ *       within reach: its lag at most {@link #CHASE_FOR_NANOS} plus the poll interval (the
+ *       resolution of the primary's position history, by which a measured lag may be too high). A
+ *       replica further behind does not replay a write a few milliseconds old within the chase
+ *       window; the regular poll finds it when it catches up.
  *   <li><b>Backoff.</b> Chase probes of a host are at least its spacing apart, starting at {@link
  *       #CHASE_MIN_NANOS} after the chase began; each chase probe that shows no progress doubles
  *       the spacing up to the poll interval; progress (the position moved) resets it.
@@ -167,31 +169,40 @@ final class ProbeScheduler {
   }
 
   /**
-   * Someone waits for a replica to reach {@code position}: every replica that qualifies and is
-   * behind it is chased to it (a session reads from the replica it was given, so chasing only one
-   * would leave the others' sessions on the primary). True when a chase began, so the probers
-   * should look at their schedule again; false when every qualifying replica was chased already,
-   * one has shown the position, or none qualifies.
+   * Someone waits for a replica to reach {@code position}: unless a qualifying replica has shown it
+   * or is chased to it already (then that chase is extended), the qualifying replica with the most
+   * budget is chased to it. True when a chase began, so the probers should look at their schedule
+   * again.
    */
   synchronized boolean chase(long position, long now) {
-    for (int i = 0; i < target.length; i++) {
-      if (chaseable[i] && lastPosition[i] >= position) {
-        return false;
-      }
-    }
-    boolean began = false;
+    int best = -1;
     for (int i = 0; i < target.length; i++) {
       if (!chaseable[i]) {
         continue;
       }
-      if (!chasing(i, now)) {
-        chaseStart[i] = now;
-        probedSinceTarget[i] = false;
-        began = true;
+      if (lastPosition[i] >= position) {
+        return false;
       }
-      target[i] = Math.max(target[i], position);
-      chaseUntil[i] = now + CHASE_FOR_NANOS;
+      if (target[i] >= position && now - chaseUntil[i] < 0) {
+        chaseUntil[i] = now + CHASE_FOR_NANOS;
+        return false;
+      }
+      if (best < 0
+          || allowedAt(i) - allowedAt(best) < 0
+          || (allowedAt(i) == allowedAt(best) && lastBegun[i] - lastBegun[best] < 0)) {
+        best = i;
+      }
     }
+    if (best < 0) {
+      return false;
+    }
+    boolean began = !chasing(best, now);
+    if (began) {
+      chaseStart[best] = now;
+      probedSinceTarget[best] = false;
+    }
+    target[best] = Math.max(target[best], position);
+    chaseUntil[best] = now + CHASE_FOR_NANOS;
     return began;
   }
 
