@@ -15,14 +15,15 @@ import java.util.function.LongSupplier;
  * ClusterSnapshot}.
  *
  * <p>Invariants: the snapshot is replaced, never mutated, and routing reads it with one volatile
- * read; each host is probed by its own daemon thread on its own connection, so a hung host delays
- * nobody else; the threads run only while at least one logical connection holds the monitor ({@link
- * #acquire()} / {@link #release()}), so an unused cluster sends no queries. The first {@code
- * acquire} of an idle monitor whose snapshot is stale waits for one probe round, so a new
- * connection can route from its first statement. Only the monitor's own probes change a host's
- * status: what a session met on a host ({@link #suspect}) makes the host's prober probe it at once,
- * and the host goes DOWN only if that probe fails, so one connection's error never takes a host
- * away from the others.
+ * read; each host is probed by its own daemon thread ({@link Prober}) on its own connection, so a
+ * hung host delays nobody else, and when to probe is {@link ProbeScheduler}'s decision (at most 100
+ * probes per host in any second, whatever asks for them); the threads run only while at least one
+ * logical connection holds the monitor ({@link #acquire()} / {@link #release()}), so an unused
+ * cluster sends no queries. The first {@code acquire} of an idle monitor whose snapshot is stale
+ * waits for one probe round, so a new connection can route from its first statement. Only the
+ * monitor's own probes change a host's status: what a session met on a host ({@link #suspect})
+ * makes the host's prober probe it at once, and the host goes DOWN only if that probe fails, so one
+ * connection's error never takes a host away from the others.
  */
 public final class ClusterMonitor implements AutoCloseable, Topology {
 
