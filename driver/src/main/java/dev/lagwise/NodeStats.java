@@ -13,6 +13,14 @@ package dev.lagwise;
  * @param statements statements this JVM ran on the host through Lagwise (routed statements only:
  *     not the monitor's probes, not session state replayed on a newly opened connection)
  * @param lastError the monitor's last error for the host, or null; never contains a password
+ * @param probes probes this JVM's monitor has sent to the host since the cluster was opened
+ *     (connect attempts included); the probe budget caps them at 100 in any second
  */
 public record NodeStats(
-    String host, String role, long lagBytes, long lagMillis, long statements, String lastError) {}
+    String host,
+    String role,
+    long lagBytes,
+    long lagMillis,
+    long statements,
+    String lastError,
+    long probes) {}

@@ -16,6 +16,11 @@ final class Errors {
   /** The connection is gone or was never there. */
   static final String CONNECTION_DOES_NOT_EXIST = "08003";
 
+  /**
+   * A commit's connection was lost before its outcome was known: it may or may not have happened.
+   */
+  static final String TRANSACTION_RESOLUTION_UNKNOWN = "08007";
+
   static final String FEATURE_NOT_SUPPORTED = "0A000";
 
   /** Read-only SQL transaction: what a replica answers to a write. */

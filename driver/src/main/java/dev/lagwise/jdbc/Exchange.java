@@ -268,7 +268,7 @@ final class Exchange {
       }
     }
     if (position >= 0) {
-      positions.committed(position);
+      positions.committed(position, cluster.positions.captureIsPrimarySample());
     } else {
       positions.captureFailed();
     }

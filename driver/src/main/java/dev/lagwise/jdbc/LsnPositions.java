@@ -49,6 +49,12 @@ final class LsnPositions implements Positions {
     }
   }
 
+  /** The write (or insert) LSN is at or past every standby's replay LSN: a primary sample. */
+  @Override
+  public boolean captureIsPrimarySample() {
+    return true;
+  }
+
   @Override
   public ConsistencyToken token(long position) {
     return position < 0 ? null : ConsistencyToken.postgres(position);

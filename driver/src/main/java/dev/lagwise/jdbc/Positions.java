@@ -22,6 +22,15 @@ interface Positions {
    */
   long capture(Connection primary, int node) throws SQLException;
 
+  /**
+   * True when {@link #capture} reads the primary's log position itself (as a monitor probe of the
+   * primary does), not only the session's own commit: then a capture is as good as a primary sample
+   * taken after it ({@code SessionPositions.committed(long, boolean)}).
+   */
+  default boolean captureIsPrimarySample() {
+    return false;
+  }
+
   /** The portable token for a routing position; null for none ({@code position < 0}). */
   ConsistencyToken token(long position);
 

@@ -50,7 +50,8 @@ record StatsSnapshot(
               lagBytes,
               lagMillis,
               cluster.counters.node(i),
-              Masking.scrub(s.error(i), password)));
+              Masking.scrub(s.error(i), password),
+              cluster.monitor.probesSent(i)));
     }
     ReplicaWaits w = cluster.shared.waits;
     WaitStats waits = new WaitStats(w.served(), w.servedNanos(), w.timedOut(), w.timedOutNanos());
@@ -77,7 +78,7 @@ record StatsSnapshot(
       } else {
         b.append(" lag unknown");
       }
-      b.append(" statements ").append(n.statements());
+      b.append(" statements ").append(n.statements()).append(" probes ").append(n.probes());
       if (n.lastError() != null) {
         b.append(" error: ").append(n.lastError());
       }

@@ -57,11 +57,32 @@ final class TransactionControl {
           c.rollback();
         }
       } catch (SQLException e) {
-        endedBadly(node, e);
+        if (endedBadly(node, e) && commit) {
+          throw outcomeUnknown(node, e);
+        }
         throw e;
       }
     }
     exchange.apply(router.ended(commit), null, null);
+  }
+
+  /**
+   * A commit whose connection broke (a timeout, a reset, the host gone) may have committed on the
+   * server before the answer was lost: the application must not take it for a rollback and blindly
+   * run the transaction again. SQLState 08007, the vendor's error as the cause.
+   */
+  private SQLException outcomeUnknown(int node, SQLException e) {
+    return new SQLException(
+        "The connection to "
+            + connection.cluster.hostNames.get(node)
+            + " was lost during COMMIT; whether the transaction committed is unknown: check"
+            + " before running it again ("
+            + e.getSQLState()
+            + ": "
+            + Masking.scrub(e.getMessage(), connection.spec.password())
+            + ")",
+        Errors.TRANSACTION_RESOLUTION_UNKNOWN,
+        e);
   }
 
   /** The open transaction's vendor connection; if it was lost, the transaction is over. */
@@ -80,15 +101,17 @@ final class TransactionControl {
   }
 
   /**
-   * Ending the transaction failed: it is over all the same (the server rolled it back). When its
-   * connection is gone, so is this one, as PgJDBC's after a fatal error.
+   * Ending the transaction failed: it is over all the same (the server rolled it back, or, when the
+   * connection broke, perhaps committed it). When its connection is gone, so is this one, as
+   * PgJDBC's after a fatal error. True when the connection was lost.
    */
-  private void endedBadly(int node, SQLException e) throws SQLException {
+  private boolean endedBadly(int node, SQLException e) throws SQLException {
     boolean lost = Errors.isConnectionError(e) || physicals.anyClosed(node, -1);
     exchange.apply(router.ended(false), null, null);
     if (lost) {
       connection.lost();
     }
+    return lost;
   }
 
   /** The connection a new savepoint goes to, beginning the transaction where a statement would. */

@@ -137,6 +137,8 @@ class RoutingStatsTest {
       NodeStats r = stats.nodes().get(0);
       assertThat(r.lagBytes()).isGreaterThanOrEqualTo(0);
       assertThat(r.lagMillis()).isGreaterThanOrEqualTo(0);
+      // The first probe round ran before the first statement.
+      assertThat(stats.nodes()).allSatisfy(n -> assertThat(n.probes()).isPositive());
     }
   }
 
@@ -294,7 +296,7 @@ class RoutingStatsTest {
     assertThat(m).containsEntry("REPLICA", 1L).containsEntry("WRITE", 1L);
     String[] nodes = (String[]) server.getAttribute(name, "Nodes");
     assertThat(List.of(nodes)).hasSize(3);
-    assertThat(nodes[1]).startsWith(primary + " PRIMARY lag 0 B 0 ms statements 1");
+    assertThat(nodes[1]).startsWith(primary + " PRIMARY lag 0 B 0 ms statements 1 probes ");
     assertThat(String.join("\n", nodes)).doesNotContain("hunter2");
   }
 

@@ -250,4 +250,28 @@ class SessionConsistencyTest {
       assertThat(request.token()).isEqualTo(ConsistencyToken.postgres(5));
     }
   }
+
+  @ParameterizedTest(
+      name =
+          "read on {0}, then a write captured at 1100 (a primary sample: {1}) -> replica 2: {2},"
+              + " needs {3}")
+  @CsvSource({
+    // where the session read, capture is a primary sample (PostgreSQL), replica 2 may serve, need
+    "replica, true,  true,  1100",
+    "replica, false, false, 1100",
+    "primary, true,  true,  1100",
+    "primary, false, true,  9223372036854775807",
+  })
+  void aPostgresCaptureSettlesEarlierReadsLikeAPrimarySample(
+      String where, boolean primarySample, boolean replica2, long expected) throws Exception {
+    Cluster cluster = cluster();
+    SessionPositions s = session(cluster, "session");
+    MonitorFixture.observe(cluster.monitor, 0, false, 1000, System.nanoTime());
+    MonitorFixture.observe(cluster.monitor, 1, true, 800, System.nanoTime());
+    s.read(cluster.snapshot(), where.equals("replica") ? 1 : 0, where.equals("primary"));
+    // No probe since the read: only the capture can settle it.
+    s.committed(1100, primarySample);
+    assertThat(s.mayRead(2)).isEqualTo(replica2);
+    assertThat(s.need(cluster.snapshot())).isEqualTo(expected);
+  }
 }

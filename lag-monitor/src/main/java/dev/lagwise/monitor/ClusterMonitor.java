@@ -2,12 +2,11 @@ package dev.lagwise.monitor;
 
 import dev.lagwise.routing.ClusterView;
 import dev.lagwise.routing.Topology;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -16,24 +15,25 @@ import java.util.function.LongSupplier;
  * ClusterSnapshot}.
  *
  * <p>Invariants: the snapshot is replaced, never mutated, and routing reads it with one volatile
- * read; each host is probed by its own daemon thread on its own connection, so a hung host delays
- * nobody else; the threads run only while at least one logical connection holds the monitor ({@link
- * #acquire()} / {@link #release()}), so an unused cluster sends no queries. The first {@code
- * acquire} of an idle monitor whose snapshot is stale waits for one probe round, so a new
- * connection can route from its first statement. Only the monitor's own probes change a host's
- * status: what a session met on a host ({@link #suspect}) makes the host's prober probe it at once,
- * and the host goes DOWN only if that probe fails, so one connection's error never takes a host
- * away from the others.
+ * read; each host is probed by its own daemon thread ({@link Prober}) on its own connection, so a
+ * hung host delays nobody else, and when to probe is {@link ProbeScheduler}'s decision (at most 100
+ * probes per host in any second, whatever asks for them); the threads run only while at least one
+ * logical connection holds the monitor ({@link #acquire()} / {@link #release()}), so an unused
+ * cluster sends no queries. The first {@code acquire} of an idle monitor whose snapshot is stale
+ * waits for one probe round, so a new connection can route from its first statement. Only the
+ * monitor's own probes change a host's status: what a session met on a host ({@link #suspect})
+ * makes the host's prober probe it at once, and the host goes DOWN only if that probe fails, so one
+ * connection's error never takes a host away from the others.
  */
 public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private final String name;
   private final List<String> hostNames;
-  private final NodeProbe probe;
-  private final NodeConnector connector;
+  final NodeProbe probe;
+  final NodeConnector connector;
   private final long pollNanos;
   private final long probeTimeoutNanos;
-  private final LongSupplier ticker;
+  final LongSupplier ticker;
 
   private volatile ClusterSnapshot snapshot;
 
@@ -42,16 +42,17 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
 
   private int historyOwner = -1;
 
-  /** Between two probes of a host whose position someone is waiting for. */
-  static final long CHASE_NANOS = 1_000_000L;
-
-  /** How long replicas are chased after the last request. */
-  static final long CHASE_FOR_NANOS = 50_000_000L;
+  /**
+   * Between two wakes of the primary's prober by {@link #requestPrimaryProbe}: keeps the request
+   * path from unparking a thread per statement; the probes themselves are capped by {@link
+   * ProbeScheduler}.
+   */
+  static final long PRIMARY_WAKE_NANOS = 1_000_000L;
 
   /** Between two probes that answer suspicions of one host (at most 100 per second per host). */
   static final long SUSPICION_SPACING_NANOS = 10_000_000L;
 
-  private final Suspicions suspicions;
+  final Suspicions suspicions;
 
   /**
    * Per host: when the last probe that has answered (or failed) was begun; guarded by this. What
@@ -59,10 +60,11 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
    */
   private final long[] answeredBegun;
 
-  /** Position replicas are chased to, and until when; guarded by this. */
-  private long chaseTarget = -1;
+  /** When each host is probed next: the probe budget. */
+  final ProbeScheduler scheduler;
 
-  private long chaseUntil;
+  /** Probes sent per host since the monitor was created; for statistics and benchmarks. */
+  final AtomicLongArray probesSent;
 
   private volatile long lastPrimaryWake = Long.MIN_VALUE / 2;
 
@@ -94,6 +96,8 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
         new Suspicions(hostNames.size(), Math.min(SUSPICION_SPACING_NANOS, pollNanos));
     this.answeredBegun = new long[hostNames.size()];
     Arrays.fill(answeredBegun, Long.MIN_VALUE / 2);
+    this.scheduler = new ProbeScheduler(hostNames.size(), pollNanos, System.nanoTime());
+    this.probesSent = new AtomicLongArray(hostNames.size());
     // A status survives a few missed polls (a GC pause, a slow probe) before it counts as unknown.
     this.snapshot = ClusterSnapshot.initial(hostNames.size(), 3 * pollNanos + probeTimeoutNanos);
   }
@@ -127,7 +131,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       if (users++ == 0) {
         probers = new Prober[hostNames.size()];
         for (int i = 0; i < probers.length; i++) {
-          probers[i] = new Prober(i);
+          probers[i] = new Prober(this, i);
           probers[i].start();
         }
       }
@@ -246,30 +250,34 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   }
 
   /**
-   * Someone needs to know when replicas reach {@code position} (a write just committed it, or a
-   * read needs it): replicas that are behind it are probed every {@link #CHASE_NANOS} instead of
-   * every poll interval, until they reach it or {@link #CHASE_FOR_NANOS} passes without a new
-   * request. Off the request thread; still at most one probe in flight per host.
+   * Someone needs to know when a replica reaches {@code position} (a write just committed it, or a
+   * read needs it): replicas that can reach it soon are probed more often than every poll interval,
+   * within each host's probe budget ({@link ProbeScheduler}). Off the request thread.
    */
   @Override
   public void chase(long position) {
-    long now = ticker.getAsLong();
-    boolean wake;
-    synchronized (this) {
-      chaseUntil = now + CHASE_FOR_NANOS;
-      wake = position > chaseTarget;
-      if (wake) {
-        chaseTarget = position;
+    if (scheduler.chase(position, System.nanoTime())) {
+      Prober[] p;
+      synchronized (this) {
+        p = probers;
+      }
+      if (p != null) {
+        for (Prober prober : p) {
+          LockSupport.unpark(prober);
+        }
       }
     }
-    if (wake) {
-      wakeProbers();
-    }
+  }
+
+  /** Probes this monitor has sent to {@code node} (connect failures included). */
+  public long probesSent(int node) {
+    return probesSent.get(node);
   }
 
   /**
    * A read needs a primary sample sent from now on: probe the primary now (after the probe in
-   * flight, if any). Rate-limited to one wake per {@link #CHASE_NANOS}.
+   * flight, if any, and when the primary's probe budget allows). The thread is woken at most once
+   * per {@link #PRIMARY_WAKE_NANOS}.
    */
   public void requestPrimaryProbe() {
     requestPrimaryProbe(false);
@@ -286,7 +294,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
       chaseAfterPrimarySample = true;
     }
     long now = ticker.getAsLong();
-    if (now - lastPrimaryWake < CHASE_NANOS) {
+    if (now - lastPrimaryWake < PRIMARY_WAKE_NANOS) {
       return;
     }
     lastPrimaryWake = now;
@@ -298,19 +306,6 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     if (p != null && primary >= 0) {
       p[primary].request();
     }
-  }
-
-  /** How long the probe thread of {@code node} waits before its next probe. */
-  private long nextProbeIn(int node) {
-    ClusterSnapshot s = snapshot;
-    synchronized (this) {
-      if (s.status(node) == NodeStatus.REPLICA
-          && s.position(node) < chaseTarget
-          && ticker.getAsLong() - chaseUntil < 0) {
-        return Math.min(CHASE_NANOS, pollNanos);
-      }
-    }
-    return pollNanos;
   }
 
   /**
@@ -338,7 +333,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
    * As {@link #observed(int, Observation, long)}, for a probe begun (connect included) at {@code
    * begun}.
    */
-  private synchronized void observed(int node, Observation o, long sentNanos, long begun) {
+  synchronized void observed(int node, Observation o, long sentNanos, long begun) {
     answeredBegun[node] = begun;
     long now = ticker.getAsLong();
     long freshAsOf;
@@ -380,6 +375,13 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     }
     snapshot = next;
     notifyAll();
+    scheduler.observed(
+        node,
+        o.replica(),
+        o.healthy(),
+        o.position(),
+        history.latestPosition(),
+        o.replica() ? next.lagNanos(node, now) : 0);
     if (sample && chaseAfterPrimarySample) {
       chaseAfterPrimarySample = false;
       chase(o.position());
@@ -391,6 +393,7 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
     answeredBegun[node] = begun;
     snapshot = snapshot.down(node, ticker.getAsLong(), error);
     notifyAll();
+    scheduler.failed(node);
   }
 
   @Override
@@ -411,99 +414,5 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   @Override
   public String toString() {
     return "ClusterMonitor[" + name + " " + snapshot + "]";
-  }
-
-  /** The daemon thread that probes one host every poll interval on its own connection. */
-  private final class Prober extends Thread {
-    private final int node;
-    private volatile boolean running = true;
-    private Connection connection;
-
-    Prober(int node) {
-      super("lagwise-monitor-" + hostNames.get(node));
-      setDaemon(true);
-      this.node = node;
-    }
-
-    /** Set by a request to probe now (probeNow, a chase, a primary sample); not by suspicions. */
-    private volatile boolean requested;
-
-    /** Probe now, after the probe in flight if any. */
-    void request() {
-      requested = true;
-      LockSupport.unpark(this);
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        long started = System.nanoTime();
-        probe();
-        awaitNextProbe(started);
-      }
-      closeConnection();
-    }
-
-    /**
-     * Parks until the next probe is due: a request, the poll (or chase) interval since the last
-     * probe began, or a pending suspicion whose spacing has passed. Not sleep + interrupt: an
-     * interrupt would abort a probe's connect in the vendor driver. Any other wake (a suspicion
-     * within the spacing, an unpark whose suspicion an earlier probe already answered, a spurious
-     * one) parks again, so a storm of errors on this host costs it one probe per spacing.
-     */
-    private void awaitNextProbe(long started) {
-      while (running) {
-        if (requested) {
-          requested = false;
-          return;
-        }
-        long wait = started + nextProbeIn(node) - System.nanoTime();
-        if (wait <= 0) {
-          return;
-        }
-        if (suspicions.pending(node)) {
-          long hold = suspicions.holdNanos(node, ticker.getAsLong());
-          if (hold == 0) {
-            return;
-          }
-          wait = Math.min(wait, hold);
-        }
-        LockSupport.parkNanos(this, wait);
-      }
-    }
-
-    private void probe() {
-      long begun = ticker.getAsLong();
-      // Whatever woke it, this probe answers the suspicions reported so far.
-      suspicions.probing(node, begun);
-      try {
-        if (connection == null) {
-          connection = connector.connect(node);
-        }
-        long sent = ticker.getAsLong();
-        observed(node, probe.probe(node, connection), sent, begun);
-      } catch (SQLException | RuntimeException e) {
-        closeConnection();
-        if (running) {
-          failed(node, String.valueOf(e.getMessage()), begun);
-        }
-      }
-    }
-
-    private void closeConnection() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // The probe connection is disposable.
-        }
-        connection = null;
-      }
-    }
-
-    void shutdown() {
-      running = false;
-      LockSupport.unpark(this);
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class ClusterMonitorTest {
@@ -378,6 +379,43 @@ class ClusterMonitorTest {
     int before = probes.get();
     Thread.sleep(100);
     assertThat(probes.get()).as("an idle monitor sends no queries").isEqualTo(before);
+  }
+
+  /**
+   * Real threads: a request storm (a chase and a primary sample asked for every 50 us, as a busy
+   * application would) stays within each host's budget. Every probe is counted by the monitor and
+   * by the probe itself.
+   */
+  @Test
+  void aStormOfChasesAndPrimaryRequestsStaysWithinTheProbeBudget() throws Exception {
+    hosts.put(0, new Observation(false, 1_000));
+    hosts.put(1, new Observation(true, 10));
+    hosts.put(2, new Observation(true, 10));
+    ClusterMonitor m = monitor(new AtomicLong(System.nanoTime()));
+    try {
+      m.acquire();
+      long[] before = {m.probesSent(0), m.probesSent(1), m.probesSent(2)};
+      long start = System.nanoTime();
+      long position = 10;
+      while (System.nanoTime() - start < 500 * MS) {
+        position++;
+        hosts.put(0, new Observation(false, position));
+        hosts.put(1, new Observation(true, position - 1));
+        m.chase(position);
+        m.requestPrimaryProbe(true);
+        LockSupport.parkNanos(50_000);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      for (int i = 0; i < 3; i++) {
+        long sent = m.probesSent(i) - before[i];
+        assertThat(sent)
+            .as("probes of host %d in %.2f s", i, seconds)
+            .isLessThanOrEqualTo((long) (ProbeScheduler.BURST + ProbeScheduler.RATE * seconds) + 1);
+      }
+      assertThat(m.probesSent(0) - before[0]).as("the primary was sampled").isGreaterThan(20);
+    } finally {
+      m.close();
+    }
   }
 
   static long monitorThreads() {

@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Monotonic reads: a read on a replica raises {@link #own} to that replica's known position; a
  * later read never goes to a host known to be behind it, and switches replica only once a probe
- * sent after that read shows where the first one was. Between two probes the monitor's knowledge is
+ * sent after that read shows where the first one was, or a primary position read after it (a
+ * sample, or a PostgreSQL commit capture) covers it. Between two probes the monitor's knowledge is
  * a lower bound.
  *
  * <p>Request scope: while a {@link BoundContext} that {@linkplain BoundContext#replacesImplicit()
@@ -254,6 +255,25 @@ public final class SessionPositions {
    */
   public boolean observesCommits() {
     return observed && !bound.present();
+  }
+
+  /**
+   * As {@link #committed(long)}; with {@code primarySample}, {@code position} was read from the
+   * primary's own log position after the commit (PostgreSQL's write LSN, the very number a monitor
+   * probe of the primary reads), so it is a primary sample taken after every earlier statement of
+   * this connection: it settles what such a sample settles — a read on the primary before it, the
+   * moment of an earlier write, and the last replica read (no replica has replayed past the
+   * primary's write position) — and the next read may go to any replica that has replayed it. Not
+   * for GTID positions: a session's own GTID says nothing of what the primary had replayed from
+   * others.
+   */
+  public void committed(long position, boolean primarySample) {
+    if (primarySample && implicit) {
+      primaryAfter = NONE;
+      primaryAfterWrite = false;
+      lastReplicaReadAt = NONE;
+    }
+    committed(position);
   }
 
   /** A write committed on the primary, which was then at {@code position}: raises every scope. */

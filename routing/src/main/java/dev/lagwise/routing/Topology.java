@@ -12,7 +12,10 @@ public interface Topology {
   /** A read needs a primary sample sent from now on; {@code thenChase}: chase replicas to it. */
   void requestPrimaryProbe(boolean thenChase);
 
-  /** Probe replicas that are behind {@code position} often until they reach it. */
+  /**
+   * Someone waits for {@code position}: probe a replica that is behind it and can reach it soon
+   * more often than the poll until it does (within the monitor's probe budget).
+   */
   void chase(long position);
 
   /** Waits until a view other than {@code seen} is published, or the time passes. */
