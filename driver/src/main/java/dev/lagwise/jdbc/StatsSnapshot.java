@@ -50,7 +50,9 @@ record StatsSnapshot(
               lagBytes,
               lagMillis,
               cluster.counters.node(i),
-              Masking.scrub(s.error(i), password)));
+              status == NodeStatus.DIVERGED
+                  ? s.divergence(i)
+                  : Masking.scrub(s.error(i), password)));
     }
     ReplicaWaits w = cluster.shared.waits;
     WaitStats waits = new WaitStats(w.served(), w.servedNanos(), w.timedOut(), w.timedOutNanos());
