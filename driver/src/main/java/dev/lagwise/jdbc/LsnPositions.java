@@ -18,10 +18,11 @@ final class LsnPositions implements Positions {
    * received_tli}); without a running WAL receiver (its upstream gone, or refusing it because it
    * forked: an old primary restarted as a standby without pg_rewind) the timeline of its last
    * checkpoint, which is older than the primary's until a standby that follows the new timeline has
-   * made a restartpoint: the safe side. {@code received_tli} needs pg_read_all_stats (pg_monitor)
-   * and {@code pg_control_checkpoint()} its EXECUTE grant (superuser by default); without either a
-   * standby's timeline is unknown (-1) and a diverged standby is not detected
-   * (docs/consistency.md).
+   * made a restartpoint: the safe side. {@code received_tli} is NULL without pg_read_all_stats
+   * (then the checkpoint's timeline is all there is, and a standby following a new timeline stays
+   * DIVERGED until its next restartpoint); {@code pg_control_checkpoint()} is public unless
+   * revoked, and when it is, a standby's timeline may be unknown (-1) and a diverged standby is not
+   * detected (docs/consistency.md).
    */
   private static final String PROBE_HEAD =
       "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"

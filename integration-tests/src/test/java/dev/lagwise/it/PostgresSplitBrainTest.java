@@ -108,6 +108,9 @@ class PostgresSplitBrainTest {
       LagwiseConnection lc = c.unwrap(LagwiseConnection.class);
       s.execute("CREATE TABLE psb_rows (id int PRIMARY KEY)");
       s.execute("INSERT INTO psb_rows VALUES (1)");
+      // A role without pg_read_all_stats: standby timelines from their last checkpoint.
+      s.execute("CREATE ROLE psb_plain LOGIN PASSWORD 'plain-secret'");
+      s.execute("GRANT SELECT ON psb_rows TO psb_plain");
       cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
       assertThat(text(old, "SELECT timeline_id FROM pg_control_checkpoint()")).isEqualTo("1");
 
@@ -189,6 +192,17 @@ class PostgresSplitBrainTest {
       while (System.nanoTime() < until) {
         assertThat(ids(c)).isEqualTo("1 3 3");
         assertThat(lc.lastNode()).isEqualTo(hostPort(promoted));
+      }
+
+      // The same view for a role that cannot see received_tli (another monitor: another user).
+      try (Connection plain =
+          DriverManager.getConnection(cluster.lagwiseUrl() + PARAMS, "psb_plain", "plain-secret")) {
+        LagwiseConnection pl = plain.unwrap(LagwiseConnection.class);
+        assertThat(ids(plain)).isEqualTo("1 3 3");
+        assertThat(pl.lastNode()).isEqualTo(hostPort(promoted));
+        assertThat(stats(pl, promoted).role()).isEqualTo("PRIMARY");
+        assertThat(stats(pl, old).role()).isEqualTo("DIVERGED");
+        assertThat(stats(pl, other).role()).isEqualTo("DIVERGED");
       }
     }
   }
