@@ -366,6 +366,9 @@ final class Cluster {
           b.append(" (replication stopped or broken)");
         }
       }
+      if (s.status(i) == NodeStatus.DIVERGED) {
+        b.append(" (").append(s.divergence(i)).append(')');
+      }
       if (s.error(i) != null) {
         b.append(" (").append(Masking.scrub(s.error(i), spec.password())).append(')');
       }

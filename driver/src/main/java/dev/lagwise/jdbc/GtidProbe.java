@@ -21,6 +21,10 @@ import java.sql.Statement;
  * is only reconnecting (its primary is gone) still does, its lag growing from the monitor's
  * history.
  *
+ * <p>MariaDB divergence: a replica whose {@code @@gtid_binlog_state} has GTIDs of its own that the
+ * primary lacks ({@link BinlogState}) is reported diverged, whatever its position: it serves no
+ * read. The primary's state is the one of the host the ledger follows, as of its last probe.
+ *
  * <p>Without the privilege for the status statement ({@code REPLICATION CLIENT}, MariaDB {@code
  * SLAVE MONITOR}), roles fall back to {@code read_only} / {@code super_read_only} alone.
  */
@@ -33,6 +37,11 @@ final class GtidProbe implements NodeProbe {
 
   /** MySQL before 8.0.22 knows only {@code SHOW SLAVE STATUS}. */
   private volatile boolean legacyStatus;
+
+  /** The primary's binary log state and server id, from its last probe (MariaDB); or null. */
+  private record Reference(BinlogState state, long serverId) {}
+
+  private volatile Reference reference;
 
   GtidProbe(GtidPositions positions) {
     this.positions = positions;
@@ -51,25 +60,38 @@ final class GtidProbe implements NodeProbe {
       boolean readOnly;
       GtidState applied;
       GtidState all;
+      BinlogState binlog = null;
+      long serverId = -1;
       try (ResultSet rs =
           s.executeQuery(
               f == Flavour.MARIADB
-                  ? "SELECT @@read_only, @@gtid_slave_pos, @@gtid_current_pos"
+                  ? "SELECT @@read_only, @@gtid_slave_pos, @@gtid_current_pos,"
+                      + " @@gtid_binlog_state, @@server_id"
                   // Without GTIDs (gtid_mode not ON) a MySQL position says nothing: unknown.
                   : "SELECT @@read_only, NULL, IF(@@gtid_mode = 'ON', @@gtid_executed, NULL)")) {
         rs.next();
         readOnly = rs.getBoolean(1);
         all = GtidPositions.parse(f, rs.getString(3));
         applied = f == Flavour.MARIADB ? GtidPositions.parse(f, rs.getString(2)) : all;
+        if (f == Flavour.MARIADB) {
+          binlog = BinlogState.parse(rs.getString(4));
+          serverId = rs.getLong(5);
+        }
       }
       boolean replica = r != null ? r.configured || readOnly : readOnly;
       if (!replica) {
         long p = all == null ? -1 : positions.ledger.primary(node, all);
+        if (binlog != null && positions.ledger.owner() == node) {
+          reference = new Reference(binlog, serverId);
+        }
         return new Observation(false, p == Long.MAX_VALUE ? -1 : p);
       }
       boolean healthy = r == null || r.configured && r.running;
+      Reference ref = reference;
+      boolean diverged =
+          binlog != null && ref != null && binlog.hasOwnBeyond(ref.state, ref.serverId);
       return new Observation(
-          true, applied == null ? -1 : positions.ledger.replica(applied), healthy);
+          true, applied == null ? -1 : positions.ledger.replica(applied), healthy, -1, diverged);
     }
   }
 

@@ -11,10 +11,43 @@ import java.sql.Statement;
 /** PostgreSQL: a position is a WAL LSN in bytes, the same number on every host of a timeline. */
 final class LsnPositions implements Positions {
 
-  /** Role (true on a standby) and position: written on the primary, replayed on a standby. */
-  private static final String PROBE =
+  /**
+   * Role (true on a standby), position (written on the primary, replayed on a standby) and
+   * timeline. A primary's timeline is the one it inserts WAL on (the first 8 hex digits of its
+   * current WAL file name). A standby's is the one it receives from its upstream ({@code
+   * received_tli}); without a running WAL receiver (its upstream gone, or refusing it because it
+   * forked: an old primary restarted as a standby without pg_rewind) the timeline of its last
+   * checkpoint, which is older than the primary's until a standby that follows the new timeline has
+   * made a restartpoint: the safe side. {@code received_tli} is NULL without pg_read_all_stats
+   * (then the checkpoint's timeline is all there is, and a standby following a new timeline stays
+   * DIVERGED until its next restartpoint); {@code pg_control_checkpoint()} is public unless
+   * revoked, and when it is, a standby's timeline may be unknown (-1) and a diverged standby is not
+   * detected (docs/consistency.md).
+   */
+  private static final String PROBE_HEAD =
       "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery()"
-          + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint";
+          + " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::bigint,"
+          + " CASE WHEN pg_is_in_recovery() THEN ";
+
+  private static final String PROBE_TAIL =
+      " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END";
+
+  private static final String RECEIVED = "(SELECT received_tli FROM pg_stat_wal_receiver)::bigint";
+
+  private static final String CHECKPOINT = "(pg_control_checkpoint()).timeline_id::bigint";
+
+  /** The probe for a role that may or may not read the control file. */
+  static String probeSql(boolean controlFile) {
+    return PROBE_HEAD
+        + (controlFile ? "coalesce(" + RECEIVED + ", " + CHECKPOINT + ")" : RECEIVED)
+        + PROBE_TAIL;
+  }
+
+  /**
+   * Set once {@code pg_control_checkpoint()} was refused (42501): not asked again. Shared by the
+   * probe threads; a grant given later is seen by a new monitor.
+   */
+  private volatile boolean controlDenied;
 
   /**
    * After a commit: the write position covers a synchronous commit (it was flushed before COMMIT
@@ -28,15 +61,27 @@ final class LsnPositions implements Positions {
 
   @Override
   public NodeProbe probe() {
-    return c -> {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(PROBE)) {
-        rs.next();
-        boolean replica = rs.getBoolean(1);
-        long position = rs.getLong(2);
-        return new Observation(replica, rs.wasNull() ? -1 : position);
+    return this::probe;
+  }
+
+  private Observation probe(Connection c) throws SQLException {
+    boolean control = !controlDenied;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(probeSql(control))) {
+      rs.next();
+      boolean replica = rs.getBoolean(1);
+      long position = rs.getLong(2);
+      boolean noPosition = rs.wasNull();
+      long timeline = rs.getLong(3);
+      return new Observation(
+          replica, noPosition ? -1 : position, true, rs.wasNull() ? -1 : timeline, false);
+    } catch (SQLException e) {
+      if (control && "42501".equals(e.getSQLState())) {
+        controlDenied = true;
+        return probe(c);
       }
-    };
+      throw e;
+    }
   }
 
   @Override

@@ -50,7 +50,7 @@ record StatsSnapshot(
               lagBytes,
               lagMillis,
               cluster.counters.node(i),
-              Masking.scrub(s.error(i), password),
+              status == NodeStatus.DIVERGED ? s.divergence(i) : Masking.scrub(s.error(i), password),
               cluster.monitor.probesSent(i)));
     }
     ReplicaWaits w = cluster.shared.waits;

@@ -49,6 +49,9 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
    */
   static final long PRIMARY_WAKE_NANOS = 1_000_000L;
 
+  /** The epoch (timeline) of the history's owner when it was last sampled; guarded by this. */
+  private long historyEpoch = -1;
+
   /** Between two probes that answer suspicions of one host (at most 100 per second per host). */
   static final long SUSPICION_SPACING_NANOS = 10_000_000L;
 
@@ -336,32 +339,54 @@ public final class ClusterMonitor implements AutoCloseable, Topology {
   synchronized void observed(int node, Observation o, long sentNanos, long begun) {
     answeredBegun[node] = begun;
     long now = ticker.getAsLong();
-    long freshAsOf;
-    NodeStatus status;
-    if (o.replica()) {
-      status = NodeStatus.REPLICA;
-      freshAsOf = history.freshAsOf(o.position());
-    } else {
-      status = NodeStatus.PRIMARY;
-      if (historyOwner != node
-          && (historyOwner < 0 || snapshot.status(historyOwner) != NodeStatus.PRIMARY)) {
-        // A new primary (promotion): positions of the old one say nothing about it.
+    NodeStatus claim = o.replica() ? NodeStatus.REPLICA : NodeStatus.PRIMARY;
+    // Roles first (a claimant on an older timeline is DIVERGED): they decide whose positions the
+    // history follows.
+    ClusterSnapshot roles =
+        snapshot.with(
+            node,
+            claim,
+            o.epoch(),
+            o.diverged(),
+            o.healthy(),
+            now,
+            sentNanos,
+            o.position(),
+            PositionHistory.UNKNOWN,
+            snapshot.primaryPosition(),
+            snapshot.primarySentNanos(),
+            null);
+    boolean primary = roles.status(node) == NodeStatus.PRIMARY;
+    if (primary
+        && historyOwner != node
+        && (historyOwner < 0 || roles.status(historyOwner) != NodeStatus.PRIMARY)) {
+      // A new primary (promotion, or the old one found on an older timeline): positions of the old
+      // one say nothing about it.
+      history.clear();
+      historyOwner = node;
+      historyEpoch = o.epoch();
+    } else if (primary && historyOwner == node && o.epoch() != historyEpoch) {
+      // Same host, another timeline (demoted, rewound and promoted again while we looked away):
+      // its positions beyond the fork are of another history.
+      if (o.epoch() >= 0 && historyEpoch >= 0) {
         history.clear();
-        historyOwner = node;
       }
-      // While two hosts act as primary the history stays the first one's: alternating owners
-      // would clear it at every probe. Writes are refused until one of them steps down.
-      if (o.position() >= 0 && historyOwner == node) {
-        history.add(sentNanos, o.position());
-      }
-      freshAsOf = sentNanos;
+      historyEpoch = o.epoch();
     }
-    boolean sample = status == NodeStatus.PRIMARY && o.position() >= 0 && historyOwner == node;
+    // While two hosts act as primary the history stays the first one's: alternating owners
+    // would clear it at every probe. Writes are refused until one of them steps down.
+    boolean sample = primary && o.position() >= 0 && historyOwner == node;
+    if (sample) {
+      history.add(sentNanos, o.position());
+    }
+    long freshAsOf = o.replica() ? history.freshAsOf(o.position()) : sentNanos;
     long primarySent = sample ? sentNanos : snapshot.primarySentNanos();
     ClusterSnapshot next =
         snapshot.with(
             node,
-            status,
+            claim,
+            o.epoch(),
+            o.diverged(),
             o.healthy(),
             now,
             sentNanos,

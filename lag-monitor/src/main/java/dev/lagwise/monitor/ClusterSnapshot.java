@@ -12,10 +12,41 @@ import java.util.Arrays;
  * the primary rather than to a replica nobody has looked at. A replica's lag in time is "now minus
  * the local time up to which it has every commit" ({@link PositionHistory}); when that time is
  * unknown, so is the lag, and the replica is not usable for reads that carry a lag bound.
+ *
+ * <p>Roles after a failover. The probes report what each host claims ({@code claimed}); the roles
+ * routing sees are resolved here, once per snapshot, from those claims and the hosts' epochs
+ * (PostgreSQL timelines, {@link Observation#epoch()}). {@code topEpoch} is the highest epoch any
+ * host has claimed as primary since the monitor started; it never goes down. Then:
+ *
+ * <ul>
+ *   <li>a host that claims primary on a known epoch below {@code topEpoch} is DIVERGED: a promoted
+ *       standby started a later timeline, so the old primary (still running: split brain) takes no
+ *       write, and not again when the promoted one goes down;
+ *   <li>the primary is the one remaining claimant; two or more (equal or unknown epochs) are
+ *       contested: {@link #primary()} is -1 and writes are refused, never guessed;
+ *   <li>a replica on a known epoch other than {@code topEpoch} is DIVERGED (a standby still
+ *       following the old primary, or an old primary restarted as a standby without rewind, whose
+ *       LSN may be ahead of the new primary's), as is any host whose probe found transactions the
+ *       primary lacks ({@link Observation#diverged()}); it serves no read until it reports the
+ *       primary's epoch.
+ * </ul>
+ *
+ * Unknown epochs (-1: MySQL, MariaDB, a PostgreSQL role without the privilege to read a standby's
+ * timeline) are never compared: such hosts keep the roles they claim.
  */
 public final class ClusterSnapshot implements ClusterView {
 
+  /** As each host's last probe found it (PRIMARY, REPLICA, DOWN, UNKNOWN). */
+  private final NodeStatus[] claimed;
+
+  /** {@link #claimed} with the roles resolved (class comment): what routing sees. */
   private final NodeStatus[] status;
+
+  private final long[] epochs;
+  private final boolean[] divergedByProbe;
+  private final long topEpoch;
+  private final int primary;
+  private final boolean contested;
 
   /** Per replica: its replication runs; an unhealthy replica serves no read. */
   private final boolean[] healthy;
@@ -30,7 +61,10 @@ public final class ClusterSnapshot implements ClusterView {
   private final long staleAfterNanos;
 
   private ClusterSnapshot(
-      NodeStatus[] status,
+      NodeStatus[] claimed,
+      long[] epochs,
+      boolean[] divergedByProbe,
+      long topEpoch,
       boolean[] healthy,
       long[] probedAtNanos,
       long[] sentAtNanos,
@@ -40,7 +74,21 @@ public final class ClusterSnapshot implements ClusterView {
       long primaryPosition,
       long primarySentNanos,
       long staleAfterNanos) {
-    this.status = status;
+    this.claimed = claimed;
+    this.epochs = epochs;
+    this.divergedByProbe = divergedByProbe;
+    this.topEpoch = topEpoch;
+    this.status = resolve(claimed, epochs, divergedByProbe, topEpoch);
+    int p = -1;
+    int claimants = 0;
+    for (int i = 0; i < status.length; i++) {
+      if (status[i] == NodeStatus.PRIMARY) {
+        p = i;
+        claimants++;
+      }
+    }
+    this.primary = claimants == 1 ? p : -1;
+    this.contested = claimants > 1;
     this.healthy = healthy;
     this.probedAtNanos = probedAtNanos;
     this.sentAtNanos = sentAtNanos;
@@ -61,8 +109,13 @@ public final class ClusterSnapshot implements ClusterView {
     Arrays.fill(fresh, PositionHistory.UNKNOWN);
     long[] sent = new long[nodes];
     Arrays.fill(sent, PositionHistory.UNKNOWN);
+    long[] epochs = new long[nodes];
+    Arrays.fill(epochs, -1);
     return new ClusterSnapshot(
         s,
+        epochs,
+        new boolean[nodes],
+        -1,
         new boolean[nodes],
         new long[nodes],
         sent,
@@ -74,10 +127,29 @@ public final class ClusterSnapshot implements ClusterView {
         staleAfterNanos);
   }
 
-  /** A copy with one host's new probe result. */
+  /** Each host's role as routing sees it: the claims, resolved as the class comment says. */
+  private static NodeStatus[] resolve(
+      NodeStatus[] claimed, long[] epochs, boolean[] divergedByProbe, long topEpoch) {
+    NodeStatus[] r = claimed.clone();
+    for (int i = 0; i < r.length; i++) {
+      boolean up = r[i] == NodeStatus.PRIMARY || r[i] == NodeStatus.REPLICA;
+      boolean otherEpoch =
+          topEpoch >= 0
+              && epochs[i] >= 0
+              && (r[i] == NodeStatus.PRIMARY ? epochs[i] < topEpoch : epochs[i] != topEpoch);
+      if (up && (otherEpoch || divergedByProbe[i])) {
+        r[i] = NodeStatus.DIVERGED;
+      }
+    }
+    return r;
+  }
+
+  /** A copy with one host's new probe result; {@code newStatus} is what the host claims. */
   ClusterSnapshot with(
       int node,
       NodeStatus newStatus,
+      long epoch,
+      boolean diverged,
       boolean newHealthy,
       long probedAt,
       long sentAt,
@@ -86,7 +158,9 @@ public final class ClusterSnapshot implements ClusterView {
       long newPrimaryPosition,
       long newPrimarySentNanos,
       String error) {
-    NodeStatus[] s = status.clone();
+    NodeStatus[] s = claimed.clone();
+    long[] ep = epochs.clone();
+    boolean[] dv = divergedByProbe.clone();
     boolean[] h = healthy.clone();
     long[] t = probedAtNanos.clone();
     long[] sent = sentAtNanos.clone();
@@ -94,6 +168,9 @@ public final class ClusterSnapshot implements ClusterView {
     long[] f = freshAsOfNanos.clone();
     String[] e = errors.clone();
     s[node] = newStatus;
+    ep[node] = epoch;
+    dv[node] = diverged;
+    long top = newStatus == NodeStatus.PRIMARY && !diverged ? Math.max(topEpoch, epoch) : topEpoch;
     h[node] = newHealthy;
     t[node] = probedAt;
     sent[node] = sentAt;
@@ -101,7 +178,19 @@ public final class ClusterSnapshot implements ClusterView {
     f[node] = freshAsOf;
     e[node] = error;
     return new ClusterSnapshot(
-        s, h, t, sent, p, f, e, newPrimaryPosition, newPrimarySentNanos, staleAfterNanos);
+        s,
+        ep,
+        dv,
+        top,
+        h,
+        t,
+        sent,
+        p,
+        f,
+        e,
+        newPrimaryPosition,
+        newPrimarySentNanos,
+        staleAfterNanos);
   }
 
   /**
@@ -126,7 +215,10 @@ public final class ClusterSnapshot implements ClusterView {
     return f == null
         ? this
         : new ClusterSnapshot(
-            status,
+            claimed,
+            epochs,
+            divergedByProbe,
+            topEpoch,
             healthy,
             probedAtNanos,
             sentAtNanos,
@@ -138,11 +230,13 @@ public final class ClusterSnapshot implements ClusterView {
             staleAfterNanos);
   }
 
-  /** A copy in which a failed host is DOWN; what was known of its position is kept. */
+  /** A copy in which a failed host is DOWN; what was known of its position and epoch is kept. */
   ClusterSnapshot down(int node, long probedAt, String error) {
     return with(
         node,
         NodeStatus.DOWN,
+        epochs[node],
+        divergedByProbe[node],
         false,
         probedAt,
         sentAtNanos[node],
@@ -163,7 +257,7 @@ public final class ClusterSnapshot implements ClusterView {
     return status[node] == NodeStatus.REPLICA;
   }
 
-  /** The status as last recorded, fresh or not. */
+  /** The status as last recorded, fresh or not, with roles resolved (DIVERGED: class comment). */
   public NodeStatus status(int node) {
     return status[node];
   }
@@ -210,33 +304,44 @@ public final class ClusterSnapshot implements ClusterView {
 
   /**
    * The node last seen as primary, or -1: none, or more than one ({@link #primaryContested()}: a
-   * replica made writable, a failover whose old primary still takes writes). A primary is trusted
-   * longer than a replica's freshness: writes only need to know where to go.
+   * replica made writable, a failover whose old primary still takes writes on the same or an
+   * unknown epoch). A claimant on an older epoch than another is DIVERGED, not contested. A primary
+   * is trusted longer than a replica's freshness: writes only need to know where to go.
    */
   @Override
   public int primary() {
-    int primary = -1;
-    for (int i = 0; i < status.length; i++) {
-      if (status[i] == NodeStatus.PRIMARY) {
-        if (primary >= 0) {
-          return -1; // two hosts act as primary: never guess which one takes writes
-        }
-        primary = i;
-      }
-    }
     return primary;
   }
 
   /** True when more than one host was last seen as primary: {@link #primary()} is then -1. */
   @Override
   public boolean primaryContested() {
-    int primaries = 0;
-    for (NodeStatus s : status) {
-      if (s == NodeStatus.PRIMARY) {
-        primaries++;
-      }
+    return contested;
+  }
+
+  /** The epoch the host last reported (PostgreSQL timeline), -1 unknown. */
+  public long epoch(int node) {
+    return epochs[node];
+  }
+
+  /** The highest epoch a host has claimed as primary since the monitor started, -1 unknown. */
+  public long topEpoch() {
+    return topEpoch;
+  }
+
+  /** Why {@code node} is {@link NodeStatus#DIVERGED}, for messages and statistics; null if not. */
+  public String divergence(int node) {
+    if (status[node] != NodeStatus.DIVERGED) {
+      return null;
     }
-    return primaries > 1;
+    if (divergedByProbe[node]) {
+      return "diverged: it has transactions the primary does not have";
+    }
+    return "diverged: timeline "
+        + epochs[node]
+        + (claimed[node] == NodeStatus.PRIMARY ? ", still writable," : "")
+        + " while the primary is on timeline "
+        + topEpoch;
   }
 
   /** False for a replica whose replication is stopped or broken (and for hosts not up). */
@@ -277,14 +382,17 @@ public final class ClusterSnapshot implements ClusterView {
 
   /** How far {@code node} is behind the primary's latest known position, in bytes; -1 unknown. */
   public long lagBytes(int node) {
-    return primaryPosition < 0 || positions[node] < 0
+    return primaryPosition < 0 || positions[node] < 0 || status[node] == NodeStatus.DIVERGED
         ? -1
         : Math.max(0, primaryPosition - positions[node]);
   }
 
-  /** How old the data on {@code node} may be at {@code nowNanos}, in nanoseconds; -1 unknown. */
+  /**
+   * How old the data on {@code node} may be at {@code nowNanos}, in nanoseconds; -1 unknown (and
+   * for a DIVERGED host: its positions are of another history).
+   */
   public long lagNanos(int node, long nowNanos) {
-    return freshAsOfNanos[node] == PositionHistory.UNKNOWN
+    return freshAsOfNanos[node] == PositionHistory.UNKNOWN || status[node] == NodeStatus.DIVERGED
         ? -1
         : Math.max(0, nowNanos - freshAsOfNanos[node]);
   }
@@ -296,6 +404,10 @@ public final class ClusterSnapshot implements ClusterView {
 
   @Override
   public String toString() {
-    return Arrays.toString(status) + " positions " + Arrays.toString(positions);
+    return Arrays.toString(status)
+        + " positions "
+        + Arrays.toString(positions)
+        + " epochs "
+        + Arrays.toString(epochs);
   }
 }
