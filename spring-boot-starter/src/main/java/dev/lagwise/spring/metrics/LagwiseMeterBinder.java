@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  */
 public class LagwiseMeterBinder implements MeterBinder, AutoCloseable {
 
-  static final List<String> ROLES = List.of("primary", "replica", "down", "unknown");
+  static final List<String> ROLES = List.of("primary", "replica", "down", "unknown", "diverged");
 
   private volatile AutoCloseable listening;
 
