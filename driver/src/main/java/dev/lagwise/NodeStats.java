@@ -4,8 +4,9 @@ package dev.lagwise;
  * One host of a cluster as this JVM sees it.
  *
  * @param host {@code host:port} as written in the URL
- * @param role {@code PRIMARY}, {@code REPLICA}, {@code DOWN}, or {@code UNKNOWN} (not probed yet),
- *     as of the monitor's last probe of the host
+ * @param role {@code PRIMARY}, {@code REPLICA}, {@code DOWN}, {@code DIVERGED} (it has data the
+ *     primary does not: another timeline, transactions of its own; serves nothing) or {@code
+ *     UNKNOWN} (not probed yet), as of the monitor's last probe of the host
  * @param lagBytes how far the host's replay is behind the primary's latest known position, in WAL
  *     bytes (PostgreSQL); 0 for the primary; -1 when unknown and always for MySQL and MariaDB,
  *     whose GTID positions have no byte distance
@@ -23,4 +24,11 @@ public record NodeStats(
     long lagMillis,
     long statements,
     String lastError,
-    long probes) {}
+    long probes) {
+
+  /** As before probes were counted: {@code probes} 0. */
+  public NodeStats(
+      String host, String role, long lagBytes, long lagMillis, long statements, String lastError) {
+    this(host, role, lagBytes, lagMillis, statements, lastError, 0);
+  }
+}
