@@ -65,6 +65,7 @@ final class Soak {
   private final StringBuilder summary = new StringBuilder();
   private volatile boolean stopping;
   private long startNanos;
+  private Node oldPrimary;
 
   Soak(Cluster cluster, SoakTarget target) {
     this.cluster = cluster;
@@ -136,11 +137,13 @@ final class Soak {
     line("route reasons: %s", reasons);
     line(
         "violations: read-your-writes %d, stale causal reads %d, transaction visibility %d,"
-            + " reads failed in replica-only windows %d",
+            + " reads failed in replica-only windows %d (and %d more because the primary was"
+            + " taken away outside a primary fault: not asserted)",
         out.readYourWritesViolations.sum(),
         out.staleCausalReads.sum(),
         out.transactionVisibilityViolations.sum(),
-        out.readsFailedInReplicaWindows.sum());
+        out.readsFailedInReplicaWindows.sum(),
+        out.readsFailedPrimaryLostUnprovoked.sum());
     out.samples().forEach(s -> line("  %s", s));
     line(
         "writes: %d rows acknowledged, %d lost; %d transactions with a failed commit (%d with"
@@ -154,6 +157,13 @@ final class Soak {
         verdict.torn,
         verdict.failedYetCommitted,
         verdict.countersOff);
+    line(
+        "%d transactions failed before their commit, %d of them with rows on the primary",
+        verdict.failedBeforeCommit, verdict.failedBeforeCommitPresent);
+    verdict.counterDetails.forEach(d -> line("  %s", d));
+    line(
+        "rows on the old primary that the final primary lacks (not acknowledged): %d",
+        verdict.onlyOnOldPrimary);
     line(
         "sessions of %s: after warm-up %s, at the end %s",
         cluster.user(), sessionsAtStart, sessionsAtEnd);
@@ -177,6 +187,9 @@ final class Soak {
     soft.assertThat(verdict.torn).as("transactions committed in part").isZero();
     soft.assertThat(verdict.failedYetCommitted)
         .as("commits reported failed without 08007 that did commit")
+        .isZero();
+    soft.assertThat(verdict.failedBeforeCommitPresent)
+        .as("transactions that failed before their commit yet left rows")
         .isZero();
     soft.assertThat(verdict.countersOff)
         .as("counters not matching committed transactions")
@@ -266,6 +279,7 @@ final class Soak {
     List<Node> replicas = cluster.replicas();
     Node promoted = replicas.get(random.nextInt(replicas.size()));
     Node old = cluster.primary();
+    oldPrimary = old;
     gate.writeLock().lock();
     try {
       cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
@@ -367,6 +381,19 @@ final class Soak {
         for (long[] pair : w.doubtful) {
           boolean a = present.get((int) pair[0]);
           boolean b = present.get((int) pair[1]);
+          if (pair[2] == Worker.BEFORE_COMMIT) {
+            v.failedBeforeCommit++;
+            if (a || b) {
+              v.failedBeforeCommitPresent++;
+              v.counterDetails.add(
+                  "worker "
+                      + w.index
+                      + ": a transaction failed before its commit, rows there: "
+                      + (a ? pair[0] + " " : "")
+                      + (b ? pair[1] : ""));
+            }
+            continue;
+          }
           v.doubtful++;
           v.unknown += pair[2];
           if (a != b) {
@@ -374,7 +401,7 @@ final class Soak {
           } else if (a) {
             v.doubtfulPresent++;
             transactions++;
-            if (pair[2] == 0) {
+            if (pair[2] == Worker.FAILED) {
               v.failedYetCommitted++;
             }
           }
@@ -382,13 +409,58 @@ final class Soak {
         counter.setInt(1, w.index);
         try (ResultSet rs = counter.executeQuery()) {
           rs.next();
-          if (rs.getLong(1) != transactions) {
+          long n = rs.getLong(1);
+          if (n != transactions) {
             v.countersOff++;
+            v.counterDetails.add(
+                "worker " + w.index + ": counter " + n + ", transactions " + transactions);
           }
         }
       }
     }
+    if (oldPrimary != null) {
+      v.onlyOnOldPrimary = onlyOn(oldPrimary, workers);
+    }
     return v;
+  }
+
+  /**
+   * Starts the stopped old primary and counts its rows that the final primary lacks: writes that
+   * reached the wrong side of the split brain. Acknowledged ones are lost writes already; this also
+   * shows unacknowledged ones.
+   */
+  private long onlyOn(Node old, Worker[] workers) throws SQLException {
+    old.start();
+    long only = 0;
+    try (Connection o = old.connect();
+        Connection p = cluster.primary().connect();
+        PreparedStatement rows = o.prepareStatement("SELECT id FROM soak_rows WHERE worker = ?");
+        PreparedStatement there =
+            p.prepareStatement("SELECT count(*) FROM soak_rows WHERE id = ?")) {
+      for (Worker w : workers) {
+        rows.setInt(1, w.index);
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = rows.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+          }
+        }
+        for (long id : ids) {
+          if (!w.committed.get((int) id)) {
+            there.setLong(1, id);
+            try (ResultSet rs = there.executeQuery()) {
+              rs.next();
+              if (rs.getLong(1) == 0) {
+                only++;
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      old.stop();
+    }
+    return only;
   }
 
   private static final class Verdict {
@@ -400,6 +472,12 @@ final class Soak {
     long torn;
     long failedYetCommitted;
     long countersOff;
+    long failedBeforeCommit;
+    long failedBeforeCommitPresent;
+    final List<String> counterDetails = new ArrayList<>();
+
+    /** Rows on the old primary (started again at the end) that the final primary lacks. */
+    long onlyOnOldPrimary = -1;
   }
 
   private void note(String what) {

@@ -40,7 +40,16 @@ final class Worker implements Runnable {
   /** Sequences whose insert this worker saw succeed (autocommit, or a committed transaction). */
   final BitSet committed = new BitSet();
 
-  /** {@code {a, b, 1 if 08007 else 0}}: transactions whose commit failed; decided at the end. */
+  /** The third element of a {@link #doubtful} entry: how the transaction failed. */
+  static final long FAILED = 0;
+
+  static final long UNKNOWN = 1;
+  static final long BEFORE_COMMIT = 2;
+
+  /**
+   * {@code {a, b, FAILED | UNKNOWN | BEFORE_COMMIT}}: transactions that failed (commit failed
+   * without 08007, with 08007, or a statement before the commit failed); decided at the end.
+   */
   final List<long[]> doubtful = new ArrayList<>();
 
   long committedTransactions;
@@ -175,12 +184,13 @@ final class Worker implements Runnable {
         bump.executeUpdate();
       } catch (SQLException e) {
         rollbackQuietly(c);
+        doubtful.add(new long[] {id(a), id(b), BEFORE_COMMIT});
         throw e;
       }
       try {
         c.commit();
       } catch (SQLException e) {
-        doubtful.add(new long[] {id(a), id(b), "08007".equals(e.getSQLState()) ? 1 : 0});
+        doubtful.add(new long[] {id(a), id(b), "08007".equals(e.getSQLState()) ? UNKNOWN : FAILED});
         out.failed(Op.COMMIT, e, before, out.window);
         return;
       }
