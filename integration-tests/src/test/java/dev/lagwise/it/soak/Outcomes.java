@@ -14,21 +14,28 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Outcomes {
 
-  /** The kinds of operation the workers count; reads are the ones a replica fault must not fail. */
+  /**
+   * The kinds of operation the workers count. {@code read}: must not fail while only a replica is
+   * faulty; {@code write}: a failure counts as a failed write.
+   */
   enum Op {
-    INSERT(false),
-    RYW_INSERT(false),
-    RYW_READ(true),
-    READ(true),
-    TX(false),
+    INSERT(false, true),
+    RYW_INSERT(false, true),
+    RYW_READ(true, false),
+    READ(true, false),
+    TX(false, true),
     /** A transaction's commit, failures only: its rows are looked for at the end. */
-    COMMIT(false),
-    TX_CHECK(true);
+    COMMIT(false, true),
+    TX_CHECK(true, false),
+    /** {@code Connection.close()} after any operation, failures only. */
+    CLOSE(true, false);
 
     final boolean read;
+    final boolean write;
 
-    Op(boolean read) {
+    Op(boolean read, boolean write) {
       this.read = read;
+      this.write = write;
     }
   }
 
@@ -76,7 +83,7 @@ final class Outcomes {
           primaryLost ? readsFailedPrimaryLostUnprovoked : readsFailedInReplicaWindows,
           "read failed during " + charged + ": " + op + " " + state + " " + message);
     }
-    if (!op.read) {
+    if (op.write) {
       writesFailed.increment();
     }
   }

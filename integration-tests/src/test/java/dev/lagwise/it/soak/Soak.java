@@ -135,7 +135,7 @@ final class Soak {
     line("route reasons: %s", reasons);
     line(
         "violations: read-your-writes %d, stale causal reads %d, transaction visibility %d,"
-            + " reads failed in replica-only windows %d (and %d more because the primary was"
+            + " reads or close() failed in replica-only windows %d (and %d more because the primary was"
             + " taken away outside a primary fault: not asserted)",
         out.readYourWritesViolations.sum(),
         out.staleCausalReads.sum(),
@@ -179,7 +179,7 @@ final class Soak {
         .as("torn reads after commit")
         .isZero();
     soft.assertThat(out.readsFailedInReplicaWindows.sum())
-        .as("reads failed while only a replica was faulty")
+        .as("reads or close() failed while only a replica was faulty")
         .isZero();
     soft.assertThat(verdict.lost).as("lost writes").isZero();
     soft.assertThat(verdict.torn).as("transactions committed in part").isZero();

@@ -105,15 +105,20 @@ final class Worker implements Runnable {
     int sequence = next++;
     Fault before = out.window;
     long start = System.nanoTime();
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(INSERT)) {
-      ps.setLong(1, id(sequence));
-      ps.setInt(2, index);
-      ps.setString(3, "i");
-      ps.executeUpdate();
+    Connection c = null;
+    try {
+      c = pool.getConnection();
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        ps.setLong(1, id(sequence));
+        ps.setInt(2, index);
+        ps.setString(3, "i");
+        ps.executeUpdate();
+      }
     } catch (SQLException e) {
       out.failed(op, e, before, out.window);
       return -1;
+    } finally {
+      release(c, before);
     }
     latency.get(op).record(System.nanoTime() - start);
     committed.set(sequence);
@@ -170,7 +175,9 @@ final class Worker implements Runnable {
     int b = next++;
     Fault before = out.window;
     long start = System.nanoTime();
-    try (Connection c = pool.getConnection()) {
+    Connection c = null;
+    try {
+      c = pool.getConnection();
       c.setAutoCommit(false);
       try (PreparedStatement insert = c.prepareStatement(INSERT);
           PreparedStatement bump = c.prepareStatement(BUMP)) {
@@ -197,6 +204,9 @@ final class Worker implements Runnable {
     } catch (SQLException e) {
       out.failed(Op.TX, e, before, out.window);
       return;
+    } finally {
+      // A failing close() after a successful commit is counted as CLOSE: the commit stands.
+      release(c, before);
     }
     latency.get(Op.TX).record(System.nanoTime() - start);
     committed.set(a);
@@ -218,16 +228,19 @@ final class Worker implements Runnable {
   private long count(Op op, String sql, long first, long second) {
     Fault before = out.window;
     long start = System.nanoTime();
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, first);
-      if (second >= 0) {
-        ps.setLong(2, second);
-      }
+    Connection c = null;
+    try {
+      c = pool.getConnection();
       long n;
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        n = rs.getLong(1);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, first);
+        if (second >= 0) {
+          ps.setLong(2, second);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          n = rs.getLong(1);
+        }
       }
       long nanos = System.nanoTime() - start;
       latency.get(op).record(nanos);
@@ -241,6 +254,23 @@ final class Worker implements Runnable {
     } catch (SQLException e) {
       out.failed(op, e, before, out.window);
       return -1;
+    } finally {
+      release(c, before);
+    }
+  }
+
+  /**
+   * Returns a connection to the pool. The application sees {@code close()} fail as much as any
+   * statement, so a failure is recorded (as {@link Op#CLOSE}), apart from the operation it ends.
+   */
+  private void release(Connection c, Fault before) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      out.failed(Op.CLOSE, e, before, out.window);
     }
   }
 
