@@ -301,9 +301,14 @@ final class Physicals {
     return all;
   }
 
+  /**
+   * Clears every open vendor connection's warnings. One that broke (its server went away) has none
+   * worth clearing and would throw 08003: pools call this on every return, after a commit that
+   * succeeded on another host.
+   */
   void clearWarnings() throws SQLException {
     for (PhysicalConnection pc : slots) {
-      if (pc != null) {
+      if (pc != null && !pc.connection.isClosed()) {
         pc.connection.clearWarnings();
       }
     }

@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
  * its socket buffer). The application is told "failed" about a transaction that committed; issue 10
  * asks for 08007 (outcome unknown) there.
  */
-@Disabled("Lagwise reports PgJDBC's 08006 here, not 08007: issue 10, 'Partial failures'")
 @ReplicatedCluster(replicas = 2, isolated = true)
 class PostgresCommitOutcomeTest {
 
