@@ -28,6 +28,15 @@ public class LagwiseProperties {
    */
   private String primaryLossReads;
 
+  /** How long a cluster with no connection lives on (monitor, MBean); cluster-wide. */
+  private Duration clusterIdleTimeout;
+
+  /**
+   * Class name of a {@code dev.lagwise.CredentialsProvider} asked for the password at every connect
+   * (rotating credentials: RDS IAM tokens, Vault leases).
+   */
+  private String credentialsProvider;
+
   /** Read-your-writes scope: causal, session or none (driver default causal). */
   private String consistency;
 
@@ -65,6 +74,22 @@ public class LagwiseProperties {
 
   /** Trace attributes on the current span. */
   private final Tracing tracing = new Tracing();
+
+  public Duration getClusterIdleTimeout() {
+    return clusterIdleTimeout;
+  }
+
+  public void setClusterIdleTimeout(Duration clusterIdleTimeout) {
+    this.clusterIdleTimeout = clusterIdleTimeout;
+  }
+
+  public String getCredentialsProvider() {
+    return credentialsProvider;
+  }
+
+  public void setCredentialsProvider(String credentialsProvider) {
+    this.credentialsProvider = credentialsProvider;
+  }
 
   public String getPrimaryLossReads() {
     return primaryLossReads;
