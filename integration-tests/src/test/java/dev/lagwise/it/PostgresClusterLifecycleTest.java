@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  * Clusters without connections are retired after {@code lagwise.clusterIdleTimeout} on a real
  * cluster: their monitor's threads, server backends and MBeans go, however many come and go.
  */
-@ReplicatedCluster(replicas = 2)
+// A cluster of its own: a hundred monitors come and go, and their backends must not crowd the
+// shared
+// cluster's max_connections while other classes use it.
+@ReplicatedCluster(replicas = 2, isolated = true)
 class PostgresClusterLifecycleTest {
 
   static final int ROLES = 10;
